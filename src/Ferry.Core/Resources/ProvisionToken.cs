@@ -1,0 +1,33 @@
+namespace Ferry.Core.Resources;
+
+/// <summary>
+/// A <c>kind: token</c> join token (version v2). The token value is the resource name; it is a secret,
+/// shown only to its creator and with <c>--with-secrets</c>.
+/// </summary>
+public sealed record ProvisionToken
+{
+    public const string Kind = ResourceKinds.Token;
+    public string Version { get; init; } = "v2";
+    public required ResourceMetadata Metadata { get; init; }
+    public ProvisionTokenSpec Spec { get; init; } = new();
+
+    public string Name => Metadata.Name;
+}
+
+public sealed record ProvisionTokenSpec
+{
+    /// <summary>System roles a host joining with this token receives, e.g. App, Proxy.</summary>
+    public IReadOnlyList<string> Roles { get; init; } = [];
+    public string JoinMethod { get; init; } = "token";
+}
+
+/// <summary>System roles of hosts (agents, proxies, the auth server's own admin identity).</summary>
+public static class SystemRoles
+{
+    public const string Admin = "Admin";
+    public const string Auth = "Auth";
+    public const string Proxy = "Proxy";
+    public const string App = "App";
+
+    public static readonly IReadOnlyList<string> JoinableRoles = [Proxy, App];
+}

@@ -1,0 +1,25 @@
+namespace Ferry.Core.Resources;
+
+/// <summary>Resource kind names as they appear in YAML (<c>kind:</c>) and in RBAC rules (<c>resources:</c>).</summary>
+public static class ResourceKinds
+{
+    public const string Role = "role";
+    public const string User = "user";
+    public const string Token = "token";
+    public const string App = "app";
+    public const string AppServer = "app_server";
+    public const string Event = "event";
+    public const string Session = "session";
+    public const string ClusterAuthPreference = "cluster_auth_preference";
+}
+
+/// <summary>Verbs used in role rules.</summary>
+public static class Verbs
+{
+    public const string List = "list";
+    public const string Read = "read";
+    public const string Create = "create";
+    public const string Update = "update";
+    public const string Delete = "delete";
+    public const string Wildcard = "*";
+}

@@ -1,0 +1,38 @@
+namespace Ferry.Core.Resources;
+
+/// <summary>
+/// A <c>kind: user</c> resource (version v2). Credentials (password hash, TOTP secret) are never part of it:
+/// they live under their own keys so that <c>tctl get users/x &gt; out.yaml; tctl create -f out.yaml</c> cannot touch them.
+/// </summary>
+public sealed record User
+{
+    public const string Kind = ResourceKinds.User;
+    public string Version { get; init; } = "v2";
+    public required ResourceMetadata Metadata { get; init; }
+    public UserSpec Spec { get; init; } = new();
+
+    public string Name => Metadata.Name;
+}
+
+public sealed record UserSpec
+{
+    public IReadOnlyList<string> Roles { get; init; } = [];
+    /// <summary>Internal traits, e.g. aws_role_arns, used by role templates as {{internal.NAME}}.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Traits { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    public UserCreatedBy? CreatedBy { get; init; }
+    public UserStatus Status { get; init; } = new();
+}
+
+public sealed record UserCreatedBy
+{
+    public DateTimeOffset Time { get; init; }
+    public string User { get; init; } = "";
+}
+
+public sealed record UserStatus
+{
+    public bool IsLocked { get; init; }
+    public string? LockedMessage { get; init; }
+    public DateTimeOffset? LockedTime { get; init; }
+    public DateTimeOffset? LockExpires { get; init; }
+}
