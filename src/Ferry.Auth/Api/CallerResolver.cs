@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Ferry.Core.Api;
+using Ferry.Core.Errors;
+using Ferry.Core.Identity;
+using Ferry.Core.Resources;
+using Microsoft.AspNetCore.Http;
+
+namespace Ferry.Auth.Api;
+
+/// <summary>
+/// Finds the caller of an auth API request. Direct callers are their TLS client certificate. A proxy may act
+/// for a user (tctl through tsh) by forwarding that user's certificate, which is verified again here: the
+/// proxy vouches for possession of the key (it completed the TLS handshake with it), never for the identity.
+/// </summary>
+public sealed class CallerResolver
+{
+    private readonly IdentityVerifier _verifier;
+
+    public CallerResolver(IdentityVerifier verifier)
+    {
+        _verifier = verifier;
+    }
+
+    public Caller Resolve(HttpContext context)
+    {
+        var certificate = context.Connection.ClientCertificate
+            ?? throw FerryException.AccessDenied("a client certificate is required; log in with tsh login");
+        var direct = _verifier.Verify(certificate);
+        var remote = context.Connection.RemoteIpAddress?.ToString();
+        if (!context.Request.Headers.TryGetValue(ApiHeaders.ForwardedCertificate, out var forwarded) || forwarded.Count == 0)
+        {
+            return new Caller(direct, remote, ViaProxy: false);
+        }
+
+        if (!direct.HasSystemRole(SystemRoles.Proxy))
+        {
+            throw FerryException.AccessDenied("only a proxy may forward another caller's identity");
+        }
+
+        X509Certificate2 user;
+        try
+        {
+            user = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(forwarded[0]!));
+        }
+        catch (Exception e) when (e is FormatException or CryptographicException)
+        {
+            throw FerryException.AccessDenied("the forwarded client certificate is malformed");
+        }
+
+        using (user)
+        {
+            var identity = _verifier.Verify(user);
+            var forwardedFor = context.Request.Headers[ApiHeaders.ForwardedFor].ToString();
+            return new Caller(identity, string.IsNullOrEmpty(forwardedFor) ? remote : forwardedFor.Split(',')[0].Trim(), ViaProxy: true);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using Ferry.Hosting;
+using Ferry.Core;
+using Ferry.Core.Api;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Ferry.Auth.Api;
+
+/// <summary>Cluster facts, logins, signups and joins (the last three only through a proxy).</summary>
+internal static class ClusterEndpoints
+{
+    public static void Map(RouteGroupBuilder v1, ApiContext api)
+    {
+        var server = api.Server;
+
+        v1.MapGet("/status", (HttpContext http) =>
+        {
+            api.Caller(http);
+            return ApiResults.Json(new StatusResponse
+            {
+                ClusterName = server.ClusterName,
+                Version = FerryVersion.Current,
+                CaPin = server.Issuer.Authorities.Host.Pin,
+                SecondFactor = server.Options.SecondFactor.ToString().ToLowerInvariant(),
+                ProxyPublicAddr = server.Options.ProxyPublicAddrs.FirstOrDefault(),
+                HostCaExpires = server.Issuer.Authorities.Host.Certificate.NotAfter.ToUniversalTime(),
+                UserCaExpires = server.Issuer.Authorities.User.Certificate.NotAfter.ToUniversalTime(),
+            });
+        });
+
+        v1.MapGet("/cas", (HttpContext http) =>
+        {
+            api.Caller(http);
+            return ApiResults.Json(CaResponse(server));
+        });
+
+        v1.MapPost("/login", async (HttpContext http, CancellationToken ct) =>
+        {
+            var caller = api.Caller(http);
+            Authz.RequireSystemRole(caller, Core.Resources.SystemRoles.Proxy);
+            var request = await AuthApi.ReadJsonAsync<LoginRequest>(http.Request, ct);
+            return ApiResults.Json(await server.Login.LoginAsync(request, caller.RemoteAddr, ct));
+        });
+
+        v1.MapGet("/signup/{token}", async (HttpContext http, string token, CancellationToken ct) =>
+        {
+            Authz.RequireSystemRole(api.Caller(http), Core.Resources.SystemRoles.Proxy);
+            var info = await server.Users.GetSignupAsync(token, ct);
+            return ApiResults.Json(new SignupInfoResponse
+            {
+                User = info.User,
+                Kind = info.Kind.ToString().ToLowerInvariant(),
+                Expires = info.Expires,
+                OtpRequired = info.OtpRequired,
+                OtpUri = info.OtpUri,
+                OtpSecret = info.OtpSecret,
+            });
+        });
+
+        v1.MapPost("/signup/{token}", async (HttpContext http, string token, CancellationToken ct) =>
+        {
+            Authz.RequireSystemRole(api.Caller(http), Core.Resources.SystemRoles.Proxy);
+            var request = await AuthApi.ReadJsonAsync<CompleteSignupRequest>(http.Request, ct);
+            var user = await server.Users.CompleteSignupAsync(token, request.Password, request.OtpCode, ct);
+            return ApiResults.Json(new CompleteSignupResponse { User = user });
+        });
+
+        v1.MapPost("/join", async (HttpContext http, CancellationToken ct) =>
+        {
+            var caller = api.Caller(http);
+            Authz.RequireSystemRole(caller, Core.Resources.SystemRoles.Proxy);
+            var request = await AuthApi.ReadJsonAsync<JoinRequest>(http.Request, ct);
+            return ApiResults.Json(await server.Join.JoinAsync(request, caller.RemoteAddr, ct));
+        });
+    }
+
+    public static CaResponse CaResponse(AuthServer server) => new()
+    {
+        ClusterName = server.ClusterName,
+        UserCaPem = server.Issuer.Authorities.User.CertificatePem,
+        HostCaPem = server.Issuer.Authorities.Host.CertificatePem,
+        CaPin = server.Issuer.Authorities.Host.Pin,
+    };
+}

@@ -1,0 +1,57 @@
+using Ferry.Auth.Audit;
+using Ferry.Auth.Authorities;
+using Ferry.Auth.Roles;
+using Ferry.Auth.Storage;
+using Ferry.Auth.Tokens;
+using Ferry.Auth.Users;
+using Ferry.Core.Identity;
+using Ferry.Core.Resources;
+using Ferry.Storage;
+
+namespace Ferry.Auth;
+
+/// <summary>
+/// The auth service's state and logic, independent of HTTP: CAs, users and logins, roles, join tokens, audit.
+/// It is the only component that writes storage and the only one holding CA private keys.
+/// </summary>
+public sealed class AuthServer
+{
+    private AuthServer(IBackend backend, AuthServerOptions options, TimeProvider time, ClusterAuthorities cas)
+    {
+        Backend = backend;
+        Options = options;
+        Time = time;
+        Audit = new AuditLog(backend, time, options.ClusterName);
+        Issuer = new CertIssuer(cas, time);
+        Verifier = new IdentityVerifier(cas.User.Certificate, cas.Host.Certificate, time);
+        var userStore = new ResourceStore<User>(backend, "/users/", "user", ResourceSerializers.User);
+        Roles = new RoleService(new ResourceStore<Role>(backend, "/roles/", "role", ResourceSerializers.Role), userStore, Audit);
+        Users = new UserService(userStore, Roles, Audit, options, time);
+        Login = new LoginService(Users, Roles, Issuer, Audit, options, time, backend);
+        Tokens = new TokenService(new ResourceStore<ProvisionToken>(backend, "/tokens/", "token", ResourceSerializers.Token), Audit, time);
+        Join = new JoinService(Tokens, Issuer, Audit, options);
+    }
+
+    public IBackend Backend { get; }
+    public AuthServerOptions Options { get; }
+    public TimeProvider Time { get; }
+    public AuditLog Audit { get; }
+    public CertIssuer Issuer { get; }
+    public IdentityVerifier Verifier { get; }
+    public RoleService Roles { get; }
+    public UserService Users { get; }
+    public LoginService Login { get; }
+    public TokenService Tokens { get; }
+    public JoinService Join { get; }
+
+    public string ClusterName => Options.ClusterName;
+
+    /// <summary>Loads (or on first start creates) the CAs and built-in roles.</summary>
+    public static async Task<AuthServer> InitializeAsync(IBackend backend, AuthServerOptions options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var cas = await CaStore.LoadOrCreateAsync(backend, options.ClusterName, time, cancellationToken);
+        var server = new AuthServer(backend, options, time, cas);
+        await server.Roles.EnsureBuiltinsAsync(cancellationToken);
+        return server;
+    }
+}

@@ -1,0 +1,38 @@
+namespace Ferry.Auth;
+
+/// <summary>Runtime settings of the auth service, built once by the daemon from teleport.yaml.</summary>
+public sealed record AuthServerOptions
+{
+    public required string ClusterName { get; init; }
+
+    public SecondFactorMode SecondFactor { get; init; } = SecondFactorMode.Off;
+
+    /// <summary>The proxy's public address (host:port) used in signup links; the first one wins.</summary>
+    public IReadOnlyList<string> ProxyPublicAddrs { get; init; } = [];
+
+    /// <summary>TTL of a user certificate when tsh asks for none (Teleport's default is 12h).</summary>
+    public TimeSpan DefaultUserCertTtl { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>Host certificates (agents, proxies) are long-lived; they are renewed on restart.</summary>
+    public TimeSpan HostCertTtl { get; init; } = TimeSpan.FromDays(365);
+
+    public TimeSpan SignupTokenTtl { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>After this many failed logins within <see cref="LoginAttemptWindow"/> the user is locked.</summary>
+    public int MaxLoginAttempts { get; init; } = 5;
+
+    public TimeSpan LoginAttemptWindow { get; init; } = TimeSpan.FromMinutes(30);
+
+    public TimeSpan LockDuration { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>bcrypt cost; 12 takes ~0.25 s per hash, which is the point.</summary>
+    public int BcryptWorkFactor { get; init; } = 12;
+
+    public int MinPasswordLength { get; init; } = 12;
+}
+
+public enum SecondFactorMode
+{
+    Off,
+    Otp,
+}

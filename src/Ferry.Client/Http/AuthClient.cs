@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text.Json;
+using Ferry.Core.Api;
+using Ferry.Core.Audit;
+using Ferry.Core.Resources;
+
+namespace Ferry.Client.Http;
+
+/// <summary>
+/// The typed auth API, reached directly on the auth host (tctl with the local admin identity) or through
+/// the proxy's /v1/auth/ passthrough with a user certificate (tctl after tsh login).
+/// </summary>
+public sealed class AuthClient : IDisposable
+{
+    private readonly ApiCaller _api;
+
+    public AuthClient(ApiCaller api)
+    {
+        _api = api;
+    }
+
+    public Task<StatusResponse> StatusAsync(CancellationToken ct) => _api.GetAsync<StatusResponse>("status", ct);
+
+    public Task<CaResponse> CasAsync(CancellationToken ct) => _api.GetAsync<CaResponse>("cas", ct);
+
+    public async Task<IReadOnlyList<Role>> ListRolesAsync(CancellationToken ct) => ResourceJson.DeserializeList<Role>(await _api.GetBytesAsync("roles", ct));
+
+    public async Task<Role> GetRoleAsync(string name, CancellationToken ct) => ResourceJson.Deserialize<Role>(await _api.GetBytesAsync("roles/" + Escape(name), ct));
+
+    public async Task<Role> CreateRoleAsync(Role role, bool force, CancellationToken ct) =>
+        ResourceJson.Deserialize<Role>(await _api.SendBytesAsync(HttpMethod.Post, $"roles?force={Flag(force)}", ResourceJson.SerializeToUtf8Bytes(role), ct));
+
+    public Task DeleteRoleAsync(string name, CancellationToken ct) => _api.SendAsync(HttpMethod.Delete, "roles/" + Escape(name), ct);
+
+    public async Task<IReadOnlyList<User>> ListUsersAsync(CancellationToken ct) => ResourceJson.DeserializeList<User>(await _api.GetBytesAsync("users", ct));
+
+    public async Task<User> GetUserAsync(string name, CancellationToken ct) => ResourceJson.Deserialize<User>(await _api.GetBytesAsync("users/" + Escape(name), ct));
+
+    public Task<CreateUserResponse> CreateUserAsync(User user, string? password, CancellationToken ct) =>
+        _api.SendJsonAsync<CreateUserResponse>(
+            HttpMethod.Post,
+            "users",
+            new CreateUserRequest { User = JsonDocument.Parse(ResourceJson.SerializeToUtf8Bytes(user)).RootElement.Clone(), Password = password },
+            ct);
+
+    public async Task<User> PutUserAsync(User user, bool force, CancellationToken ct) =>
+        ResourceJson.Deserialize<User>(await _api.SendBytesAsync(HttpMethod.Put, $"users/{Escape(user.Name)}?force={Flag(force)}", ResourceJson.SerializeToUtf8Bytes(user), ct));
+
+    public async Task<User> UpdateUserAsync(string name, UpdateUserRequest request, CancellationToken ct) =>
+        ResourceJson.Deserialize<User>(await _api.SendBytesAsync(HttpMethod.Patch, "users/" + Escape(name), JsonSerializer.SerializeToUtf8Bytes(request, ApiJson.Options), ct));
+
+    public Task DeleteUserAsync(string name, CancellationToken ct) => _api.SendAsync(HttpMethod.Delete, "users/" + Escape(name), ct);
+
+    public Task<ResetUserResponse> ResetUserAsync(string name, CancellationToken ct) =>
+        _api.SendJsonAsync<ResetUserResponse>(HttpMethod.Post, $"users/{Escape(name)}/reset", null, ct);
+
+    public async Task<IReadOnlyList<ProvisionToken>> ListTokensAsync(CancellationToken ct) => ResourceJson.DeserializeList<ProvisionToken>(await _api.GetBytesAsync("tokens", ct));
+
+    public async Task<ProvisionToken> CreateTokenAsync(CreateTokenRequest request, CancellationToken ct) =>
+        ResourceJson.Deserialize<ProvisionToken>(await _api.SendBytesAsync(HttpMethod.Post, "tokens", JsonSerializer.SerializeToUtf8Bytes(request, ApiJson.Options), ct));
+
+    public async Task<ProvisionToken> PutTokenAsync(ProvisionToken token, bool force, CancellationToken ct) =>
+        ResourceJson.Deserialize<ProvisionToken>(await _api.SendBytesAsync(HttpMethod.Put, $"tokens?force={Flag(force)}", ResourceJson.SerializeToUtf8Bytes(token), ct));
+
+    public Task DeleteTokenAsync(string name, CancellationToken ct) => _api.SendAsync(HttpMethod.Delete, "tokens/" + Escape(name), ct);
+
+    public Task<List<AuditEvent>> SearchEventsAsync(DateTimeOffset? since, IReadOnlyList<string> types, string? user, int limit, CancellationToken ct)
+    {
+        var query = new List<string> { "limit=" + limit.ToString(CultureInfo.InvariantCulture) };
+        if (since is { } s)
+        {
+            query.Add("since=" + Uri.EscapeDataString(s.UtcDateTime.ToString("o", CultureInfo.InvariantCulture)));
+        }
+
+        query.AddRange(types.Select(t => "type=" + Uri.EscapeDataString(t)));
+        if (user is not null)
+        {
+            query.Add("user=" + Uri.EscapeDataString(user));
+        }
+
+        return _api.GetAsync<List<AuditEvent>>("events?" + string.Join('&', query), ct);
+    }
+
+    public Task EmitEventsAsync(IReadOnlyList<AuditEvent> events, CancellationToken ct) =>
+        _api.SendJsonAsync<JsonElement?>(HttpMethod.Post, "events", events, ct);
+
+    private static string Escape(string value) => Uri.EscapeDataString(value);
+
+    private static string Flag(bool value) => value ? "true" : "false";
+
+    public void Dispose() => _api.Dispose();
+}

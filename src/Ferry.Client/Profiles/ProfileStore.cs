@@ -1,0 +1,154 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Ferry.Core.Errors;
+using Ferry.Core.IO;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Ferry.Client.Profiles;
+
+/// <summary>
+/// tsh's home ($TELEPORT_HOME or ~/.tsh), laid out like Teleport's so the files are where people look:
+/// <code>
+/// current-profile                               proxy host of the active profile
+/// &lt;proxy&gt;.yaml                                  profile
+/// keys/&lt;proxy&gt;/&lt;user&gt;                          private key (0600, generated here, never sent)
+/// keys/&lt;proxy&gt;/&lt;user&gt;-x509.pem                 user certificate
+/// keys/&lt;proxy&gt;/cas/&lt;cluster&gt;.pem              host CA then user CA
+/// keys/&lt;proxy&gt;/&lt;user&gt;-app/&lt;cluster&gt;/&lt;app&gt;-x509.pem     app certificate
+/// keys/&lt;proxy&gt;/&lt;user&gt;-app/&lt;cluster&gt;/&lt;app&gt;-localca.pem   local proxy CA (0600)
+/// </code>
+/// </summary>
+public sealed class ProfileStore
+{
+    private static readonly ISerializer YamlOut = new SerializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+    private static readonly IDeserializer YamlIn = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).IgnoreUnmatchedProperties().Build();
+
+    public ProfileStore(string home)
+    {
+        Home = home;
+    }
+
+    public string Home { get; }
+
+    public static ProfileStore Default()
+    {
+        var home = Environment.GetEnvironmentVariable("TELEPORT_HOME");
+        if (string.IsNullOrEmpty(home))
+        {
+            home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".tsh");
+        }
+
+        return new ProfileStore(home);
+    }
+
+    public string KeysDirectory(Profile profile) => Path.Combine(Home, "keys", profile.ProxyHost);
+    public string KeyPath(Profile profile) => Path.Combine(KeysDirectory(profile), profile.Username);
+    public string CertificatePath(Profile profile) => Path.Combine(KeysDirectory(profile), profile.Username + "-x509.pem");
+    public string CasPath(Profile profile) => Path.Combine(KeysDirectory(profile), "cas", profile.ClusterName + ".pem");
+    public string AppDirectory(Profile profile) => Path.Combine(KeysDirectory(profile), profile.Username + "-app", profile.ClusterName);
+    public string AppCertificatePath(Profile profile, string app) => Path.Combine(AppDirectory(profile), app + "-x509.pem");
+    public string AppLocalCaPath(Profile profile, string app) => Path.Combine(AppDirectory(profile), app + "-localca.pem");
+
+    public Profile? Current()
+    {
+        var pointer = Path.Combine(Home, "current-profile");
+        if (!File.Exists(pointer))
+        {
+            return null;
+        }
+
+        var host = File.ReadAllText(pointer).Trim();
+        var path = Path.Combine(Home, host + ".yaml");
+        if (host.Length == 0 || !File.Exists(path))
+        {
+            return null;
+        }
+
+        var stored = YamlIn.Deserialize<StoredProfile>(File.ReadAllText(path));
+        return stored?.WebProxyAddr is null || stored.User is null || stored.Cluster is null
+            ? null
+            : new Profile { ProxyAddress = stored.WebProxyAddr, Username = stored.User, ClusterName = stored.Cluster, Insecure = stored.Insecure };
+    }
+
+    public Profile RequireCurrent() =>
+        Current() ?? throw FerryException.AccessDenied("not logged in; run: tsh login --proxy=HOST:PORT --user=NAME");
+
+    /// <summary>Saves a fresh login: key, certificate, CAs, profile; then makes it current.</summary>
+    public void Save(Profile profile, ECDsa key, string certificatePem, string hostCaPem, string userCaPem)
+    {
+        SecureFile.CreatePrivateDirectory(Home);
+        SecureFile.WriteAllText(KeyPath(profile), key.ExportPkcs8PrivateKeyPem());
+        SecureFile.WriteAllText(KeyPath(profile) + ".pub", key.ExportSubjectPublicKeyInfoPem());
+        SecureFile.WriteAllText(CertificatePath(profile), certificatePem);
+        SecureFile.WriteAllText(CasPath(profile), hostCaPem.Trim() + "\n" + userCaPem.Trim() + "\n");
+        var stored = new StoredProfile { WebProxyAddr = profile.ProxyAddress, User = profile.Username, Cluster = profile.ClusterName, Insecure = profile.Insecure };
+        SecureFile.WriteAllText(Path.Combine(Home, profile.ProxyHost + ".yaml"), YamlOut.Serialize(stored));
+        SecureFile.WriteAllText(Path.Combine(Home, "current-profile"), profile.ProxyHost + "\n");
+    }
+
+    /// <summary>Removes everything of one profile (keys, certificates, app certificates, local CAs).</summary>
+    public void Remove(Profile profile)
+    {
+        var keys = KeysDirectory(profile);
+        if (Directory.Exists(keys))
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+
+        File.Delete(Path.Combine(Home, profile.ProxyHost + ".yaml"));
+        var pointer = Path.Combine(Home, "current-profile");
+        if (File.Exists(pointer) && File.ReadAllText(pointer).Trim() == profile.ProxyHost)
+        {
+            File.Delete(pointer);
+        }
+    }
+
+    public ECDsa LoadKey(Profile profile)
+    {
+        var path = KeyPath(profile);
+        if (!File.Exists(path))
+        {
+            throw FerryException.AccessDenied($"the key for {profile.Username}@{profile.ProxyAddress} is missing; run tsh login again");
+        }
+
+        var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(path));
+        return key;
+    }
+
+    /// <summary>The user certificate with its private key, ready for mTLS.</summary>
+    public X509Certificate2 LoadUserCertificate(Profile profile) => LoadCertificate(profile, CertificatePath(profile));
+
+    public X509Certificate2 LoadCertificate(Profile profile, string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw FerryException.AccessDenied($"no certificate at {path}; run tsh login again");
+        }
+
+        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(path));
+        return certificate.CopyWithPrivateKey(LoadKey(profile));
+    }
+
+    public (X509Certificate2 HostCa, X509Certificate2 UserCa) LoadCas(Profile profile)
+    {
+        var path = CasPath(profile);
+        if (!File.Exists(path))
+        {
+            throw FerryException.AccessDenied($"the cluster CAs are missing from {path}; run tsh login again");
+        }
+
+        var collection = new X509Certificate2Collection();
+        collection.ImportFromPem(File.ReadAllText(path));
+        return (collection[0], collection[1]);
+    }
+
+    private sealed class StoredProfile
+    {
+        public string? WebProxyAddr { get; set; }
+        public string? User { get; set; }
+        public string? Cluster { get; set; }
+        public bool Insecure { get; set; }
+    }
+}

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Text;
+using Ferry.Client.Cli;
+using Ferry.Client.Http;
+using Ferry.Core.Resources;
+
+namespace Ferry.Tctl.Commands;
+
+/// <summary>tctl get KIND[/NAME]: print resources as YAML (default, ready for tctl create), JSON or a table.</summary>
+internal static class GetCommand
+{
+    public static Command Build(TctlContext context)
+    {
+        var reference = new Argument<string>("resource") { Description = "KIND or KIND/NAME, e.g. roles, role/access, users/alice, tokens" };
+        var format = OutputFormats.Option("yaml");
+        var withSecrets = new Option<bool>("--with-secrets") { Description = "Include secrets in the output (accepted for compatibility; Ferry resources carry none)" };
+        var command = new Command("get", "Print cluster resources") { reference, format, withSecrets };
+        command.SetAction(async (parse, ct) =>
+        {
+            var target = ResourceRef.Parse(parse.GetValue(reference)!);
+            var outputFormat = OutputFormats.Parse(parse.GetValue(format));
+            using var client = context.Connect(parse);
+            var resources = await FetchAsync(client, target, ct);
+            await WriteAsync(context.Console.Out, target.Kind, resources, outputFormat);
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<IReadOnlyList<object>> FetchAsync(AuthClient client, ResourceRef target, CancellationToken ct) => (target.Kind, target.Name) switch
+    {
+        (ResourceKinds.Role, null) => (await client.ListRolesAsync(ct)).Cast<object>().ToList(),
+        (ResourceKinds.Role, { } name) => [await client.GetRoleAsync(name, ct)],
+        (ResourceKinds.User, null) => (await client.ListUsersAsync(ct)).Cast<object>().ToList(),
+        (ResourceKinds.User, { } name) => [await client.GetUserAsync(name, ct)],
+        (ResourceKinds.Token, null) => (await client.ListTokensAsync(ct)).Cast<object>().ToList(),
+        (ResourceKinds.Token, { } name) => (await client.ListTokensAsync(ct)).Where(t => t.Name == name).Cast<object>().ToList() is { Count: > 0 } found
+            ? found
+            : throw Core.Errors.FerryException.NotFound($"token \"{name}\" not found"),
+        _ => [],
+    };
+
+    private static async Task WriteAsync(TextWriter output, string kind, IReadOnlyList<object> resources, OutputFormat format)
+    {
+        switch (format)
+        {
+            case OutputFormat.Yaml:
+                await output.WriteAsync(ResourceCodec.ToYaml(resources));
+                break;
+            case OutputFormat.Json:
+                await output.WriteLineAsync(Encoding.UTF8.GetString(ResourceJson.SerializeListToUtf8Bytes(resources, indented: true)));
+                break;
+            default:
+                WriteTable(output, kind, resources);
+                break;
+        }
+    }
+
+    private static void WriteTable(TextWriter output, string kind, IReadOnlyList<object> resources)
+    {
+        switch (kind)
+        {
+            case ResourceKinds.Role:
+                TableWriter.Write(output, ["Role", "Allowed to login as", "Node Labels", "Access to resources"],
+                    resources.Cast<Role>().Select(r => (IReadOnlyList<string>)[r.Name, "", "", Describe(r)]));
+                break;
+            case ResourceKinds.User:
+                TableWriter.Write(output, ["User", "Roles"], resources.Cast<User>().Select(u => (IReadOnlyList<string>)[u.Name, string.Join(",", u.Spec.Roles)]));
+                break;
+            case ResourceKinds.Token:
+                TokensCommand.WriteTable(output, resources.Cast<ProvisionToken>());
+                break;
+        }
+    }
+
+    private static string Describe(Role role) =>
+        string.Join(",", role.Spec.Allow.Rules.Select(rule => $"{string.Join(",", rule.Resources)}:{string.Join(",", rule.Verbs)}"));
+}
