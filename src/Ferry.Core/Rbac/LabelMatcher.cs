@@ -100,8 +100,18 @@ public static class LabelMatcher
     /// Compiles with the non-backtracking engine: like Go's RE2 (which Teleport uses) it runs in linear time and rejects
     /// backreferences and lookarounds, so a pattern that works here means the same as it does in Teleport.
     /// </summary>
-    internal static Regex CompileRegex(string pattern) =>
-        new(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, MatchTimeout);
+    internal static Regex CompileRegex(string pattern)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, MatchTimeout);
+        }
+        catch (NotSupportedException ex)
+        {
+            // Backreferences, lookarounds and the like: RE2 rejects them too.
+            throw new ArgumentException(ex.Message, nameof(pattern), ex);
+        }
+    }
 
     private static string GlobToRegex(string glob) =>
         "^" + Regex.Escape(glob).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$";
