@@ -1,7 +1,7 @@
 namespace Ferry.Core.Resources;
 
 /// <summary>An application served by an app agent (<c>kind: app</c>, version v3).</summary>
-public sealed record App
+public sealed record App : IResource
 {
     public const string Kind = ResourceKinds.App;
     public string Version { get; init; } = "v3";
@@ -9,6 +9,8 @@ public sealed record App
     public AppSpec Spec { get; init; } = new();
 
     public string Name => Metadata.Name;
+
+    string IResource.ResourceKind => Kind;
 }
 
 public sealed record AppSpec
@@ -29,12 +31,16 @@ public sealed record AppAws
 }
 
 /// <summary>An agent's heartbeat for one app (<c>kind: app_server</c>, version v3); expires unless renewed.</summary>
-public sealed record AppServer
+public sealed record AppServer : IResource
 {
     public const string Kind = ResourceKinds.AppServer;
     public string Version { get; init; } = "v3";
     public required ResourceMetadata Metadata { get; init; }
     public required AppServerSpec Spec { get; init; }
+
+    public string Name => Metadata.Name;
+
+    string IResource.ResourceKind => Kind;
 }
 
 public sealed record AppServerSpec

@@ -4,7 +4,7 @@ namespace Ferry.Core.Resources;
 /// A <c>kind: token</c> join token (version v2). The token value is the resource name; it is a secret,
 /// shown only to its creator and with <c>--with-secrets</c>.
 /// </summary>
-public sealed record ProvisionToken
+public sealed record ProvisionToken : IResource
 {
     public const string Kind = ResourceKinds.Token;
     public string Version { get; init; } = "v2";
@@ -12,6 +12,8 @@ public sealed record ProvisionToken
     public ProvisionTokenSpec Spec { get; init; } = new();
 
     public string Name => Metadata.Name;
+
+    string IResource.ResourceKind => Kind;
 }
 
 public sealed record ProvisionTokenSpec

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Ferry.Core.Resources;
 
 /// <summary>A <c>kind: role</c> resource (versions v5, v6, v7 accepted; see docs/resources.md).</summary>
-public sealed record Role
+public sealed record Role : IResource
 {
     public const string Kind = ResourceKinds.Role;
     public static readonly IReadOnlyList<string> SupportedVersions = ["v5", "v6", "v7"];
@@ -13,6 +13,8 @@ public sealed record Role
     public RoleSpec Spec { get; init; } = new();
 
     public string Name => Metadata.Name;
+
+    string IResource.ResourceKind => Kind;
 }
 
 public sealed record RoleSpec
@@ -51,4 +53,13 @@ public sealed record RoleRule
 {
     public IReadOnlyList<string> Resources { get; init; } = [];
     public IReadOnlyList<string> Verbs { get; init; } = [];
+
+    /// <summary>
+    /// Teleport's rule predicate. Kept for round trips but not evaluated, so it fails closed: an allow rule with a
+    /// where clause grants nothing; a deny rule with one denies unconditionally.
+    /// </summary>
+    public string? Where { get; init; }
+
+    /// <summary>Teleport rule actions (e.g. log). Kept, not run.</summary>
+    public IReadOnlyList<string> Actions { get; init; } = [];
 }

@@ -4,7 +4,7 @@ namespace Ferry.Core.Resources;
 /// A <c>kind: user</c> resource (version v2). Credentials (password hash, TOTP secret) are never part of it:
 /// they live under their own keys so that <c>tctl get users/x &gt; out.yaml; tctl create -f out.yaml</c> cannot touch them.
 /// </summary>
-public sealed record User
+public sealed record User : IResource
 {
     public const string Kind = ResourceKinds.User;
     public string Version { get; init; } = "v2";
@@ -12,6 +12,8 @@ public sealed record User
     public UserSpec Spec { get; init; } = new();
 
     public string Name => Metadata.Name;
+
+    string IResource.ResourceKind => Kind;
 }
 
 public sealed record UserSpec
