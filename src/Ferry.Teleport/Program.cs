@@ -1,1 +1,4 @@
-return 0;
+using Ferry.Client.Cli;
+using Ferry.Teleport;
+
+return await TeleportApp.RunAsync(args, CliConsole.System, CancellationToken.None);

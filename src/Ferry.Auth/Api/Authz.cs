@@ -1,3 +1,4 @@
+using Ferry.Core.Rbac;
 using Ferry.Core.Errors;
 using Ferry.Core.Resources;
 

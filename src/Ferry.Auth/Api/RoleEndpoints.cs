@@ -1,5 +1,6 @@
 using Ferry.Hosting;
 using Ferry.Core.Resources;
+using Ferry.Core.Resources.Codec;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

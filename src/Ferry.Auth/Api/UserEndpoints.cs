@@ -2,6 +2,7 @@ using Ferry.Hosting;
 using System.Text.Json;
 using Ferry.Core.Api;
 using Ferry.Core.Resources;
+using Ferry.Core.Resources.Codec;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

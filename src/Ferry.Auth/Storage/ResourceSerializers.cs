@@ -1,4 +1,5 @@
 using Ferry.Core.Resources;
+using Ferry.Core.Resources.Codec;
 
 namespace Ferry.Auth.Storage;
 

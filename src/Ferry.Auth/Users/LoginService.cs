@@ -1,7 +1,9 @@
+using Ferry.Core.Rbac;
 using Ferry.Auth.Audit;
 using Ferry.Auth.Authorities;
 using Ferry.Auth.Roles;
 using Ferry.Auth.Storage;
+using Ferry.Core.Api;
 using Ferry.Core.Audit;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Ferry.Core.Api;
 using Ferry.Core.Audit;
 using Ferry.Core.Resources;
+using Ferry.Core.Resources.Codec;
 
 namespace Ferry.Client.Http;
 
@@ -23,7 +24,7 @@ public sealed class AuthClient : IDisposable
 
     public Task<CaResponse> CasAsync(CancellationToken ct) => _api.GetAsync<CaResponse>("cas", ct);
 
-    public async Task<IReadOnlyList<Role>> ListRolesAsync(CancellationToken ct) => ResourceJson.DeserializeList<Role>(await _api.GetBytesAsync("roles", ct));
+    public async Task<IReadOnlyList<Role>> ListRolesAsync(CancellationToken ct) => ResourceLists.Deserialize<Role>(await _api.GetBytesAsync("roles", ct));
 
     public async Task<Role> GetRoleAsync(string name, CancellationToken ct) => ResourceJson.Deserialize<Role>(await _api.GetBytesAsync("roles/" + Escape(name), ct));
 
@@ -32,7 +33,7 @@ public sealed class AuthClient : IDisposable
 
     public Task DeleteRoleAsync(string name, CancellationToken ct) => _api.SendAsync(HttpMethod.Delete, "roles/" + Escape(name), ct);
 
-    public async Task<IReadOnlyList<User>> ListUsersAsync(CancellationToken ct) => ResourceJson.DeserializeList<User>(await _api.GetBytesAsync("users", ct));
+    public async Task<IReadOnlyList<User>> ListUsersAsync(CancellationToken ct) => ResourceLists.Deserialize<User>(await _api.GetBytesAsync("users", ct));
 
     public async Task<User> GetUserAsync(string name, CancellationToken ct) => ResourceJson.Deserialize<User>(await _api.GetBytesAsync("users/" + Escape(name), ct));
 
@@ -54,7 +55,7 @@ public sealed class AuthClient : IDisposable
     public Task<ResetUserResponse> ResetUserAsync(string name, CancellationToken ct) =>
         _api.SendJsonAsync<ResetUserResponse>(HttpMethod.Post, $"users/{Escape(name)}/reset", null, ct);
 
-    public async Task<IReadOnlyList<ProvisionToken>> ListTokensAsync(CancellationToken ct) => ResourceJson.DeserializeList<ProvisionToken>(await _api.GetBytesAsync("tokens", ct));
+    public async Task<IReadOnlyList<ProvisionToken>> ListTokensAsync(CancellationToken ct) => ResourceLists.Deserialize<ProvisionToken>(await _api.GetBytesAsync("tokens", ct));
 
     public async Task<ProvisionToken> CreateTokenAsync(CreateTokenRequest request, CancellationToken ct) =>
         ResourceJson.Deserialize<ProvisionToken>(await _api.SendBytesAsync(HttpMethod.Post, "tokens", JsonSerializer.SerializeToUtf8Bytes(request, ApiJson.Options), ct));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Ferry.Client.Http;
 using Ferry.Core.Errors;
 using Ferry.Core.Resources;
+using Ferry.Core.Resources.Codec;
 
 namespace Ferry.Tctl.Commands;
 
@@ -50,7 +51,7 @@ internal static class CreateCommand
         return command;
     }
 
-    private static async Task<string> CreateAsync(AuthClient client, object resource, bool force, CancellationToken ct)
+    private static async Task<string> CreateAsync(AuthClient client, IResource resource, bool force, CancellationToken ct)
     {
         switch (resource)
         {

@@ -3,6 +3,7 @@ using System.Text;
 using Ferry.Client.Cli;
 using Ferry.Client.Http;
 using Ferry.Core.Resources;
+using Ferry.Core.Resources.Codec;
 
 namespace Ferry.Tctl.Commands;
 
@@ -27,20 +28,20 @@ internal static class GetCommand
         return command;
     }
 
-    private static async Task<IReadOnlyList<object>> FetchAsync(AuthClient client, ResourceRef target, CancellationToken ct) => (target.Kind, target.Name) switch
+    private static async Task<IReadOnlyList<IResource>> FetchAsync(AuthClient client, ResourceRef target, CancellationToken ct) => (target.Kind, target.Name) switch
     {
-        (ResourceKinds.Role, null) => (await client.ListRolesAsync(ct)).Cast<object>().ToList(),
+        (ResourceKinds.Role, null) => (await client.ListRolesAsync(ct)).Cast<IResource>().ToList(),
         (ResourceKinds.Role, { } name) => [await client.GetRoleAsync(name, ct)],
-        (ResourceKinds.User, null) => (await client.ListUsersAsync(ct)).Cast<object>().ToList(),
+        (ResourceKinds.User, null) => (await client.ListUsersAsync(ct)).Cast<IResource>().ToList(),
         (ResourceKinds.User, { } name) => [await client.GetUserAsync(name, ct)],
-        (ResourceKinds.Token, null) => (await client.ListTokensAsync(ct)).Cast<object>().ToList(),
-        (ResourceKinds.Token, { } name) => (await client.ListTokensAsync(ct)).Where(t => t.Name == name).Cast<object>().ToList() is { Count: > 0 } found
+        (ResourceKinds.Token, null) => (await client.ListTokensAsync(ct)).Cast<IResource>().ToList(),
+        (ResourceKinds.Token, { } name) => (await client.ListTokensAsync(ct)).Where(t => t.Name == name).Cast<IResource>().ToList() is { Count: > 0 } found
             ? found
             : throw Core.Errors.FerryException.NotFound($"token \"{name}\" not found"),
         _ => [],
     };
 
-    private static async Task WriteAsync(TextWriter output, string kind, IReadOnlyList<object> resources, OutputFormat format)
+    private static async Task WriteAsync(TextWriter output, string kind, IReadOnlyList<IResource> resources, OutputFormat format)
     {
         switch (format)
         {
@@ -48,7 +49,7 @@ internal static class GetCommand
                 await output.WriteAsync(ResourceCodec.ToYaml(resources));
                 break;
             case OutputFormat.Json:
-                await output.WriteLineAsync(Encoding.UTF8.GetString(ResourceJson.SerializeListToUtf8Bytes(resources, indented: true)));
+                await output.WriteLineAsync(ResourceCodec.ToJson(resources));
                 break;
             default:
                 WriteTable(output, kind, resources);
@@ -56,7 +57,7 @@ internal static class GetCommand
         }
     }
 
-    private static void WriteTable(TextWriter output, string kind, IReadOnlyList<object> resources)
+    private static void WriteTable(TextWriter output, string kind, IReadOnlyList<IResource> resources)
     {
         switch (kind)
         {

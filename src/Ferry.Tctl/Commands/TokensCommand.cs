@@ -5,6 +5,7 @@ using Ferry.Client.Cli;
 using Ferry.Core.Api;
 using Ferry.Core.Errors;
 using Ferry.Core.Resources;
+using Ferry.Core.Resources.Codec;
 using Ferry.Core.Time;
 
 namespace Ferry.Tctl.Commands;
@@ -102,10 +103,10 @@ internal static class TokensCommand
             switch (OutputFormats.Parse(parse.GetValue(format)))
             {
                 case OutputFormat.Json:
-                    await context.Console.Out.WriteLineAsync(System.Text.Encoding.UTF8.GetString(ResourceJson.SerializeListToUtf8Bytes(tokens.Cast<object>().ToList(), indented: true)));
+                    await context.Console.Out.WriteLineAsync(ResourceCodec.ToJson(tokens.Cast<IResource>().ToList()));
                     break;
                 case OutputFormat.Yaml:
-                    await context.Console.Out.WriteAsync(ResourceCodec.ToYaml(tokens.Cast<object>().ToList()));
+                    await context.Console.Out.WriteAsync(ResourceCodec.ToYaml(tokens.Cast<IResource>().ToList()));
                     break;
                 default:
                     WriteTable(context.Console.Out, tokens);

@@ -3,6 +3,7 @@ using Ferry.Client.Cli;
 using Ferry.Core.Api;
 using Ferry.Core.Errors;
 using Ferry.Core.Resources;
+using Ferry.Core.Resources.Codec;
 
 namespace Ferry.Tctl.Commands;
 
@@ -83,10 +84,10 @@ internal static class UsersCommand
             switch (OutputFormats.Parse(parse.GetValue(format)))
             {
                 case OutputFormat.Json:
-                    await context.Console.Out.WriteLineAsync(System.Text.Encoding.UTF8.GetString(ResourceJson.SerializeListToUtf8Bytes(users.Cast<object>().ToList(), indented: true)));
+                    await context.Console.Out.WriteLineAsync(ResourceCodec.ToJson(users.Cast<IResource>().ToList()));
                     break;
                 case OutputFormat.Yaml:
-                    await context.Console.Out.WriteAsync(ResourceCodec.ToYaml(users.Cast<object>().ToList()));
+                    await context.Console.Out.WriteAsync(ResourceCodec.ToYaml(users.Cast<IResource>().ToList()));
                     break;
                 default:
                     TableWriter.Write(context.Console.Out, ["User", "Roles"], users.Select(u => (IReadOnlyList<string>)[u.Name, string.Join(",", u.Spec.Roles)]));

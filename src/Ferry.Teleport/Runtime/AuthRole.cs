@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Ferry.Auth;
+using Ferry.Auth.Hosting;
+using Ferry.Config;
+using Ferry.Core.Identity;
+using Ferry.Core.Resources;
+using Ferry.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Teleport.Runtime;
+
+/// <summary>Starts the auth service: CAs and built-in roles, its mTLS listener, and the local admin identity for tctl.</summary>
+internal sealed class AuthRole : IAsyncDisposable
+{
+    private static readonly TimeSpan AdminIdentityTtl = TimeSpan.FromDays(30);
+
+    private readonly WebApplication _app;
+
+    private AuthRole(AuthServer server, WebApplication app, string dialAddress)
+    {
+        Server = server;
+        _app = app;
+        DialAddress = dialAddress;
+    }
+
+    public AuthServer Server { get; }
+
+    /// <summary>host:port other services in this process dial to reach the auth API.</summary>
+    public string DialAddress { get; }
+
+    public static async Task<AuthRole> StartAsync(FileConfig config, IBackend backend, string hostId, ProcessContext context, CancellationToken cancellationToken)
+    {
+        var teleport = config.Teleport;
+        var auth = config.Auth;
+        var options = new AuthServerOptions
+        {
+            ClusterName = auth.ClusterName,
+            SecondFactor = auth.Authentication.SecondFactor == "otp" ? SecondFactorMode.Otp : SecondFactorMode.Off,
+            ProxyPublicAddrs = config.Proxy.Enabled ? ProxyRole.PublicAddrs(config) : [],
+        };
+        var server = await AuthServer.InitializeAsync(backend, options, context.Time, cancellationToken);
+
+        var listen = ListenAddress.Parse(auth.ListenAddr, "auth_service.listen_addr");
+        var names = new List<string> { "localhost", "127.0.0.1", "::1", teleport.NodeName, ListenAddress.HostOf(auth.ListenAddr) };
+        var serverCertificate = IssueOwnCertificate(server, hostId, teleport.NodeName, SystemRoles.Auth, names.Where(n => n is not "0.0.0.0" and not "::"));
+        WriteAdminIdentity(server, hostId, teleport.DataDir);
+
+        var app = AuthHost.Build(server, listen, serverCertificate, context.ConfigureLogging);
+        await app.StartAsync(cancellationToken);
+        var dial = AdminIdentity.DialAddress($"{listen.Address}:{BoundPort(app, listen.Port)}".Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        context.Logger.LogInformation("Auth service {Version} is starting on {Address}", Core.FerryVersion.Current, auth.ListenAddr);
+        await context.Console.WriteLineAsync($"[AUTH]   Auth service {Core.FerryVersion.Current} is starting on {auth.ListenAddr}.");
+        return new AuthRole(server, app, dial);
+    }
+
+    /// <summary>A host certificate for a key that never leaves this process.</summary>
+    public static X509Certificate2 IssueOwnCertificate(AuthServer server, string hostId, string nodeName, string systemRole, IEnumerable<string> dnsNames)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var certificate = server.Issuer.IssueHost(key, hostId, nodeName, systemRole, dnsNames, server.Options.HostCertTtl);
+        return certificate.CopyWithPrivateKey(key);
+    }
+
+    private static void WriteAdminIdentity(AuthServer server, string hostId, string dataDir)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var certificate = server.Issuer.IssueHost(key, hostId, "tctl", SystemRoles.Admin, [], AdminIdentityTtl);
+        IdentityFile.Create(key, certificate, server.Issuer.Authorities.Host.CertificatePem, server.Issuer.Authorities.User.CertificatePem)
+            .Save(AdminIdentity.PathIn(dataDir));
+    }
+
+    private static int BoundPort(WebApplication app, int configured) =>
+        configured != 0 ? configured : new Uri(app.Urls.First().Replace("[::]", "localhost", StringComparison.Ordinal)).Port;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,76 @@
+using Ferry.Config;
+using Ferry.Core.Errors;
+using Ferry.Storage;
+using Ferry.Storage.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Teleport.Runtime;
+
+/// <summary>
+/// One `teleport start`: opens storage, starts the enabled services in dependency order (auth, proxy, app),
+/// and stops them in reverse on shutdown.
+/// </summary>
+internal sealed class TeleportProcess : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _running = [];
+
+    public static async Task<TeleportProcess> StartAsync(FileConfig config, ProcessContext context, CancellationToken cancellationToken)
+    {
+        var process = new TeleportProcess();
+        try
+        {
+            Core.IO.SecureFile.CreatePrivateDirectory(config.Teleport.DataDir);
+            var hostId = HostId.LoadOrCreate(config.Teleport.DataDir);
+            AuthRole? auth = null;
+            if (config.Auth.Enabled)
+            {
+                var backend = await OpenBackendAsync(config, context, cancellationToken);
+                process._running.Add(backend);
+                auth = await AuthRole.StartAsync(config, backend, hostId, context, cancellationToken);
+                process._running.Add(auth);
+            }
+
+            if (config.Proxy.Enabled)
+            {
+                process._running.Add(await ProxyRole.StartAsync(config, auth, hostId, context, cancellationToken));
+            }
+
+            if (config.Apps.Enabled)
+            {
+                throw FerryException.NotImplemented("app_service is not available in this build yet");
+            }
+
+            return process;
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<IBackend> OpenBackendAsync(FileConfig config, ProcessContext context, CancellationToken cancellationToken)
+    {
+        var storage = config.Teleport.Storage;
+        if (!string.Equals(storage.Type, "sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw FerryException.NotImplemented($"teleport.storage.type \"{storage.Type}\" is not available in this build; use sqlite");
+        }
+
+        return await SqliteBackend.OpenAsync(
+            new SqliteBackendOptions { Path = storage.Path },
+            context.Time,
+            context.LoggerFactory.CreateLogger("Ferry.Storage"),
+            cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _running.Count - 1; i >= 0; i--)
+        {
+            await _running[i].DisposeAsync();
+        }
+
+        _running.Clear();
+    }
+}
