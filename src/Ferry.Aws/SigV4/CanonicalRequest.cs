@@ -30,6 +30,12 @@ internal static class CanonicalRequest
         /// for requests to Amazon S3"; each segment is encoded only once).
         /// </summary>
         AsSent,
+
+        /// <summary>
+        /// Signers that start from the decoded path (AWSSDK.Core's generic signer with a URI that was not strictly
+        /// encoded, e.g. "/=bucket=name="): decode, encode strictly, and for services other than S3 encode again.
+        /// </summary>
+        Reencoded,
     }
 
     /// <summary>How the canonical query string is derived from the raw query.</summary>
@@ -46,10 +52,18 @@ internal static class CanonicalRequest
 
     public static PathForm DefaultPathForm(string service) => IsS3(service) ? PathForm.AsSent : PathForm.Normalized;
 
-    public static void AppendUri(StringBuilder sb, string rawPath, PathForm form)
+    public static void AppendUri(StringBuilder sb, string rawPath, PathForm form, bool isS3)
     {
         switch (form)
         {
+            case PathForm.Reencoded when isS3:
+                SigV4Encoding.Append(sb, rawPath.Length == 0 ? "/" : rawPath, decodeFirst: true, keepSlash: true);
+                break;
+            case PathForm.Reencoded:
+                var once = new StringBuilder(rawPath.Length + 16);
+                SigV4Encoding.Append(once, NormalizePath(rawPath), decodeFirst: true, keepSlash: true);
+                SigV4Encoding.Append(sb, once.ToString(), decodeFirst: false, keepSlash: true);
+                break;
             case PathForm.AsSent:
                 sb.Append(rawPath.Length == 0 ? "/" : rawPath);
                 break;

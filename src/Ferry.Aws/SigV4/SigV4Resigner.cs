@@ -105,7 +105,7 @@ public sealed class SigV4Resigner
         // 2. The canonical request and the signature.
         var canonical = new StringBuilder(512);
         canonical.Append(outgoing.Method).Append('\n');
-        CanonicalRequest.AppendUri(canonical, outgoing.RawPath, CanonicalRequest.DefaultPathForm(service));
+        CanonicalRequest.AppendUri(canonical, outgoing.RawPath, CanonicalRequest.DefaultPathForm(service), CanonicalRequest.IsS3(service));
         canonical.Append('\n');
         CanonicalRequest.AppendQuery(canonical, outgoing.RawQuery, CanonicalRequest.QueryForm.Reencoded);
         canonical.Append('\n');

@@ -15,6 +15,9 @@ public sealed class SigV4VerificationResult
 
     public SigV4VerificationStatus Status { get; }
 
+    /// <summary>How many canonical forms were computed (1 when the spec form matched); for tests and benchmarks.</summary>
+    internal int FormsTried { get; init; }
+
     public bool IsValid => Status is SigV4VerificationStatus.Valid or SigV4VerificationStatus.ValidKeyIdOnly;
 
     public string Reason { get; }

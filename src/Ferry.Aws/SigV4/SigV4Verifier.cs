@@ -103,21 +103,27 @@ public sealed class SigV4Verifier
         var signingKey = _keys.Get(expected.SecretAccessKey, authorization.Date, authorization.Region, authorization.Service);
         var receivedSignature = Encoding.ASCII.GetBytes(received);
 
-        // The spec forms first. Only after a mismatch, the as-sent forms where they differ: clients disagree on
-        // normalising "a//b" (botocore collapses it, the .NET and Go SDKs keep it) and on re-encoding the query.
+        // The spec forms first. Only after a mismatch, the other forms where they differ: clients disagree on
+        // normalising "a//b" (botocore collapses it, the .NET and Go SDKs keep it), on re-encoding a path that was
+        // not strictly encoded ("/=bucket=name=") and on re-encoding the query. Each is a canonical form of the same
+        // request, so accepting it does not weaken the check: the signature still needs the secret.
+        var isS3 = CanonicalRequest.IsS3(authorization.Service);
         var primaryPath = CanonicalRequest.DefaultPathForm(authorization.Service);
-        var paths = new List<string>(2) { BuildPath(request.RawPath, primaryPath) };
+        var paths = new List<string>(3) { BuildPath(request.RawPath, primaryPath, isS3) };
         var queries = new List<string>(2) { BuildQuery(request.RawQuery, CanonicalRequest.QueryForm.Reencoded) };
         var canonical = new StringBuilder(512);
+        var tried = 0;
         if (Matches(paths[0], queries[0]))
         {
-            return new(SigV4VerificationStatus.Valid, "the signature matches", authorization);
+            return new(SigV4VerificationStatus.Valid, "the signature matches", authorization) { FormsTried = tried };
         }
 
-        if (primaryPath == CanonicalRequest.PathForm.Normalized && CanonicalRequest.NeedsNormalization(request.RawPath))
+        if (!isS3 && CanonicalRequest.NeedsNormalization(request.RawPath))
         {
-            AddDistinct(paths, BuildPath(request.RawPath, CanonicalRequest.PathForm.EncodedAsSent));
+            AddDistinct(paths, BuildPath(request.RawPath, CanonicalRequest.PathForm.EncodedAsSent, isS3));
         }
+
+        AddDistinct(paths, BuildPath(request.RawPath, CanonicalRequest.PathForm.Reencoded, isS3));
 
         if (request.RawQuery.Length > 0)
         {
@@ -130,15 +136,16 @@ public sealed class SigV4Verifier
             {
                 if ((p > 0 || q > 0) && Matches(paths[p], queries[q]))
                 {
-                    return new(SigV4VerificationStatus.Valid, "the signature matches", authorization);
+                    return new(SigV4VerificationStatus.Valid, "the signature matches", authorization) { FormsTried = tried };
                 }
             }
         }
 
-        return new(SigV4VerificationStatus.SignatureMismatch, "the signature does not match the request", authorization);
+        return new(SigV4VerificationStatus.SignatureMismatch, "the signature does not match the request", authorization) { FormsTried = tried };
 
         bool Matches(string path, string query)
         {
+            tried++;
             canonical.Clear();
             canonical.Append(request.Method).Append('\n').Append(path).Append('\n').Append(query).Append('\n').Append(tail);
             Span<byte> computed = stackalloc byte[SigV4Signature.HexLength];
@@ -147,10 +154,10 @@ public sealed class SigV4Verifier
         }
     }
 
-    private static string BuildPath(string rawPath, CanonicalRequest.PathForm form)
+    private static string BuildPath(string rawPath, CanonicalRequest.PathForm form, bool isS3)
     {
         var sb = new StringBuilder(rawPath.Length + 16);
-        CanonicalRequest.AppendUri(sb, rawPath, form);
+        CanonicalRequest.AppendUri(sb, rawPath, form, isS3);
         return sb.ToString();
     }
 
