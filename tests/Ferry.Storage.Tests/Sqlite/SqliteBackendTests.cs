@@ -116,6 +116,38 @@ public sealed class SqliteBackendTests : BackendComplianceTests
         await AssertFailsAsync(ErrorKind.Unavailable, async () => await OpenAsync(Time));
     }
 
+    [Fact]
+    public async Task Sweeper_OnRealClock_DeletesExpiredItemAndNotifiesWatchers()
+    {
+        await using var backend = await SqliteBackend.OpenAsync(
+            new SqliteBackendOptions { Path = Path.Combine(_directory, "real-clock.db"), SweepInterval = TimeSpan.FromMilliseconds(50) },
+            TimeProvider.System, logger: null, Ct);
+        await using var watch = backend.WatchAsync([], Ct).GetAsyncEnumerator(Ct);
+        Assert.True(await watch.MoveNextAsync());
+
+        await backend.PutAsync(NewItem("/k", "v", DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(100)), Ct);
+        Assert.True(await watch.MoveNextAsync());
+        Assert.True(await watch.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct));
+
+        Assert.Equal((BackendEventType.Delete, "/k"), (watch.Current.Type, watch.Current.Item.Key));
+    }
+
+    [Theory]
+    [InlineData("", null, 1)]
+    [InlineData("x.db", -1, 1)]
+    [InlineData("x.db", null, 0)]
+    public async Task Open_InvalidOptions_ThrowsArgumentException(string path, int? sweepSeconds, int watchBuffer)
+    {
+        var options = new SqliteBackendOptions
+        {
+            Path = path,
+            SweepInterval = sweepSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            WatchBufferSize = watchBuffer,
+        };
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await SqliteBackend.OpenAsync(options, Time, logger: null, Ct));
+    }
+
     private async Task<SqliteBackend> OpenAsync(TimeProvider time) =>
         await SqliteBackend.OpenAsync(
             new SqliteBackendOptions { Path = DatabasePath, WatchBufferSize = TestWatchBuffer }, time, logger: null, Ct);
