@@ -7,42 +7,30 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Ferry.Storage.Sqlite;
 
 /// <summary>
-/// <see cref="IBackend"/> on one SQLite file, for a single auth process.
-///
-/// Writes: caller → write gate (one at a time) → BEGIN IMMEDIATE on the one writer connection → read the current
-/// state, check, write, take one revision → COMMIT → publish events to watchers (still inside the gate, so the
-/// feed is in revision order) → release. A failure anywhere before COMMIT rolls everything back.
-/// Reads: a pooled connection each, reading a WAL snapshot beside the writer. In memory there is only one
-/// connection, so reads take the gate too.
-///
-/// Microsoft.Data.Sqlite's async methods complete synchronously, so statements run synchronously inside the
-/// async operations; cancellation is honoured while waiting for the gate or a connection.
+/// <see cref="IBackend"/> on one SQLite file, for a single auth process: the only writer, so the change feed is an
+/// in-process fan-out. This class says what each operation means (which checks, which errors);
+/// <see cref="SqliteExecutor"/> runs it (transactions, the write gate, connections), <see cref="WriteScope"/>
+/// holds the statements and <see cref="ExpirySweeper"/> removes expired items.
 /// </summary>
 public sealed class SqliteBackend : IBackend
 {
     private const int SweepBatchSize = 1000;
 
-    private readonly SqliteConnection _writer;
-    private readonly string? _readConnectionString;
-    private readonly string _displayPath;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger _logger;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SqliteExecutor _executor;
     private readonly WatchHub _hub;
     private readonly ExpirySweeper _sweeper;
-    private volatile bool _closed;
+    private readonly string _displayPath;
+    private readonly ILogger _logger;
     private int _disposing;
 
     private SqliteBackend(
         SqliteBackendOptions options, SqliteConnection writer, string? readConnectionString, string displayPath,
         long revision, TimeProvider timeProvider, ILogger logger)
     {
-        _writer = writer;
-        _readConnectionString = readConnectionString;
         _displayPath = displayPath;
-        _timeProvider = timeProvider;
         _logger = logger;
         _hub = new WatchHub(options.WatchBufferSize, revision, logger);
+        _executor = new SqliteExecutor(writer, readConnectionString, timeProvider, _hub, logger);
         _sweeper = new ExpirySweeper(
             timeProvider, options.SweepInterval ?? SqliteBackendOptions.DefaultSweepInterval, SweepExpiredAsync, logger);
     }
@@ -113,13 +101,13 @@ public sealed class SqliteBackend : IBackend
     public ValueTask<Item?> GetAsync(string key, CancellationToken cancellationToken)
     {
         BackendArguments.Key(key);
-        return ReadAsync("get", (connection, now) => SqliteQueries.GetLive(connection, null, key, now), cancellationToken);
+        return _executor.ReadAsync("get", (connection, now) => SqliteQueries.GetLive(connection, null, key, now), cancellationToken);
     }
 
     public ValueTask<Item> CreateAsync(Item item, CancellationToken cancellationToken)
     {
         BackendArguments.Item(item);
-        return WriteAsync("create", scope => scope.GetLive(item.Key) is null
+        return _executor.WriteAsync("create", scope => scope.GetLive(item.Key) is null
             ? scope.Upsert(item)
             : throw FerryException.AlreadyExists($"key {item.Key} already exists"), cancellationToken);
     }
@@ -127,13 +115,13 @@ public sealed class SqliteBackend : IBackend
     public ValueTask<Item> PutAsync(Item item, CancellationToken cancellationToken)
     {
         BackendArguments.Item(item);
-        return WriteAsync("put", scope => scope.Upsert(item), cancellationToken);
+        return _executor.WriteAsync("put", scope => scope.Upsert(item), cancellationToken);
     }
 
     public ValueTask<Item> UpdateAsync(Item item, CancellationToken cancellationToken)
     {
         BackendArguments.Item(item);
-        return WriteAsync("update", scope => scope.GetLive(item.Key) is not null
+        return _executor.WriteAsync("update", scope => scope.GetLive(item.Key) is not null
             ? scope.Upsert(item)
             : throw FerryException.NotFound($"key {item.Key} does not exist"), cancellationToken);
     }
@@ -141,7 +129,7 @@ public sealed class SqliteBackend : IBackend
     public ValueTask<Item> CompareAndSwapAsync(Item expected, Item replacement, CancellationToken cancellationToken)
     {
         BackendArguments.CompareAndSwap(expected, replacement);
-        return WriteAsync("compare-and-swap", scope =>
+        return _executor.WriteAsync("compare-and-swap", scope =>
         {
             var current = scope.GetLive(expected.Key) ?? throw FerryException.NotFound($"key {expected.Key} does not exist");
             return current.Value.Span.SequenceEqual(expected.Value.Span)
@@ -153,7 +141,7 @@ public sealed class SqliteBackend : IBackend
     public async ValueTask DeleteAsync(string key, CancellationToken cancellationToken)
     {
         BackendArguments.Key(key);
-        await WriteAsync("delete", scope =>
+        await _executor.WriteAsync("delete", scope =>
         {
             // An expired row is absent to the caller even though the sweeper has not removed it yet.
             if (scope.GetLive(key) is null)
@@ -168,19 +156,19 @@ public sealed class SqliteBackend : IBackend
     public async ValueTask<IReadOnlyList<Item>> GetRangeAsync(string startKey, string endKey, int limit, CancellationToken cancellationToken)
     {
         BackendArguments.Range(startKey, endKey, limit);
-        return await ReadAsync("get range", (connection, now) => SqliteQueries.GetRange(connection, startKey, endKey, limit, now), cancellationToken);
+        return await _executor.ReadAsync("get range", (connection, now) => SqliteQueries.GetRange(connection, startKey, endKey, limit, now), cancellationToken);
     }
 
     public async ValueTask DeleteRangeAsync(string startKey, string endKey, CancellationToken cancellationToken)
     {
         BackendArguments.Range(startKey, endKey);
-        await WriteAsync("delete range", scope => scope.DeleteRange(startKey, endKey), cancellationToken);
+        await _executor.WriteAsync("delete range", scope => scope.DeleteRange(startKey, endKey), cancellationToken);
     }
 
     public ValueTask<long> AtomicWriteAsync(IReadOnlyList<Condition> conditions, IReadOnlyList<WriteAction> actions, CancellationToken cancellationToken)
     {
         BackendArguments.AtomicWrite(conditions, actions);
-        return WriteAsync("atomic write", scope =>
+        return _executor.WriteAsync("atomic write", scope =>
         {
             // Every condition sees the state before any action of this write.
             foreach (var condition in conditions)
@@ -211,7 +199,7 @@ public sealed class SqliteBackend : IBackend
     public IAsyncEnumerable<BackendEvent> WatchAsync(IReadOnlyCollection<string> prefixes, CancellationToken cancellationToken)
     {
         BackendArguments.Prefixes(prefixes);
-        ThrowIfClosed();
+        _executor.ThrowIfClosed();
         return _hub.WatchAsync(prefixes, cancellationToken);
     }
 
@@ -224,22 +212,7 @@ public sealed class SqliteBackend : IBackend
 
         await _sweeper.DisposeAsync();
         _hub.Close(FerryException.Unavailable("the storage backend was closed; the process is shutting down"));
-        await _gate.WaitAsync();
-        try
-        {
-            _closed = true;
-            await _writer.DisposeAsync();
-            if (_readConnectionString is not null)
-            {
-                // Pooled read connections keep the file (and its -wal) open until cleared.
-                SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-
+        await _executor.DisposeAsync();
         StorageLog.Closed(_logger, _displayPath);
     }
 
@@ -247,9 +220,9 @@ public sealed class SqliteBackend : IBackend
     internal async ValueTask<int> SweepExpiredAsync(CancellationToken cancellationToken)
     {
         var total = 0;
-        while (await ReadAsync("sweep check", SqliteQueries.AnyExpired, cancellationToken))
+        while (await _executor.ReadAsync("sweep check", SqliteQueries.AnyExpired, cancellationToken))
         {
-            var deleted = await WriteAsync("sweep", scope => scope.DeleteExpired(SweepBatchSize), cancellationToken);
+            var deleted = await _executor.WriteAsync("sweep", scope => scope.DeleteExpired(SweepBatchSize), cancellationToken);
             total += deleted;
             if (deleted < SweepBatchSize)
             {
@@ -258,79 +231,5 @@ public sealed class SqliteBackend : IBackend
         }
 
         return total;
-    }
-
-    private long NowMs() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private async ValueTask<T> ReadAsync<T>(string operation, Func<SqliteConnection, long, T> query, CancellationToken cancellationToken)
-    {
-        ThrowIfClosed();
-        if (_readConnectionString is null)
-        {
-            await _gate.WaitAsync(cancellationToken);
-            try
-            {
-                ThrowIfClosed();
-                return Run(operation, () => query(_writer, NowMs()));
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        await using var connection = new SqliteConnection(_readConnectionString);
-        return Run(operation, () =>
-        {
-            connection.Open();
-            return query(connection, NowMs());
-        });
-    }
-
-    private async ValueTask<T> WriteAsync<T>(string operation, Func<WriteScope, T> write, CancellationToken cancellationToken)
-    {
-        ThrowIfClosed();
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            ThrowIfClosed();
-            var (result, events) = Run(operation, () =>
-            {
-                using var transaction = _writer.BeginTransaction(deferred: false);
-                var scope = new WriteScope(_writer, transaction, NowMs());
-                var result = write(scope);
-                transaction.Commit();
-                return (result, scope.Events);
-            });
-            _hub.Publish(events);
-            return result;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <summary>Turns SQLite failures (busy past the timeout, I/O, corruption) into Unavailable, logged once here.</summary>
-    private T Run<T>(string operation, Func<T> statement)
-    {
-        try
-        {
-            return statement();
-        }
-        catch (SqliteException exception)
-        {
-            StorageLog.SqliteFailed(_logger, operation, exception.SqliteErrorCode, exception);
-            throw FerryException.Unavailable($"storage {operation} failed (SQLite error {exception.SqliteErrorCode}); retry later", exception);
-        }
-    }
-
-    private void ThrowIfClosed()
-    {
-        if (_closed)
-        {
-            throw FerryException.Unavailable("the storage backend is closed");
-        }
     }
 }

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Ferry.Aws.SigV4;
+
+/// <summary>
+/// Verifies the SigV4 signature of a request an AWS client signed with the throwaway keys (or with
+/// cached role-chaining credentials), the way the reference local proxy does (aws-access.md §1.4):
+/// <list type="number">
+/// <item>parse Authorization (<see cref="SigV4Authorization.TryParse"/>);</item>
+/// <item>the scope's access key id must equal the expected one (constant time);</item>
+/// <item>if <c>user-agent</c> is signed, stop there: proxies rewrite it;</item>
+/// <item>recompute the signature over exactly the signed headers at the request's own X-Amz-Date, with
+/// the payload hash of §1.4 step 3.3 and S3's single path encoding, and compare in constant time.</item>
+/// </list>
+/// Never throws on bad input; thread-safe; derived signing keys are cached.
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
+/// </summary>
+public sealed class SigV4Verifier
+{
+    private readonly SigningKeyCache _keys;
+
+    public SigV4Verifier()
+        : this(SigningKeyCache.Shared)
+    {
+    }
+
+    internal SigV4Verifier(SigningKeyCache keys)
+    {
+        _keys = keys;
+    }
+
+    public SigV4VerificationResult Verify(SigV4Request request, SigV4Payload payload, AwsCredentials expected)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var header = request.GetHeader(SigV4Constants.AuthorizationHeader);
+        if (header is null)
+        {
+            return new(SigV4VerificationStatus.MissingAuthorization, "the request has no Authorization header", null);
+        }
+
+        if (!SigV4Authorization.TryParse(header, out var authorization))
+        {
+            return new(SigV4VerificationStatus.MalformedAuthorization, "the Authorization header is not a well-formed AWS4-HMAC-SHA256 header", null);
+        }
+
+        return Verify(request, payload, authorization, expected);
+    }
+
+    /// <summary>Verifies with an Authorization header already parsed (e.g. to pick the credentials by key id).</summary>
+    public SigV4VerificationResult Verify(SigV4Request request, SigV4Payload payload, SigV4Authorization authorization, AwsCredentials expected)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(authorization);
+        ArgumentNullException.ThrowIfNull(expected);
+
+        if (!CryptographicOperations.FixedTimeEquals(
+                Encoding.UTF8.GetBytes(authorization.AccessKeyId), Encoding.UTF8.GetBytes(expected.AccessKeyId)))
+        {
+            return new(SigV4VerificationStatus.AccessKeyMismatch, $"access key id {authorization.AccessKeyId} is not the expected one", authorization);
+        }
+
+        // §1.4 step 3.2: SDKs and proxies may rewrite User-Agent, so a recomputation would fail spuriously.
+        if (authorization.IsHeaderSigned("user-agent"))
+        {
+            return new(SigV4VerificationStatus.ValidKeyIdOnly, "user-agent is signed: only the access key id was checked", authorization);
+        }
+
+        var amzDate = request.GetHeader(SigV4Constants.AmzDateHeader);
+        if (amzDate is null)
+        {
+            return new(SigV4VerificationStatus.MissingDate, "the request has no X-Amz-Date header", authorization);
+        }
+
+        if (!DateTime.TryParseExact(amzDate, SigV4Constants.AmzDateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+            || !amzDate.StartsWith(authorization.Date, StringComparison.Ordinal))
+        {
+            return new(SigV4VerificationStatus.InvalidDate, $"X-Amz-Date '{amzDate}' is malformed or not on the credential scope date {authorization.Date}", authorization);
+        }
+
+        var received = authorization.Signature;
+        if (received.Length != SigV4Signature.HexLength)
+        {
+            return new(SigV4VerificationStatus.SignatureMismatch, "the signature is not 64 hex characters", authorization);
+        }
+
+        // Canonical headers, signed header list and payload hash: the tail shared by every candidate form.
+        var tail = new StringBuilder(256);
+        for (var i = 0; i < authorization.SignedHeaders.Count; i++)
+        {
+            var name = authorization.SignedHeaders[i];
+            var fallback = name == "host" ? request.Authority : null;
+            if (!CanonicalRequest.AppendHeader(tail, name, request.Headers, fallback))
+            {
+                return new(SigV4VerificationStatus.MissingSignedHeader, $"signed header '{name}' is not in the request", authorization);
+            }
+        }
+
+        tail.Append('\n').Append(authorization.SignedHeadersText).Append('\n')
+            .Append(payload.Resolve(request.GetHeader(SigV4Constants.AmzContentSha256Header)));
+
+        var signingKey = _keys.Get(expected.SecretAccessKey, authorization.Date, authorization.Region, authorization.Service);
+        var receivedSignature = Encoding.ASCII.GetBytes(received);
+
+        // The spec forms first. Only after a mismatch, the other forms where they differ: clients disagree on
+        // normalising "a//b" (botocore collapses it, the .NET and Go SDKs keep it), on re-encoding a path that was
+        // not strictly encoded ("/=bucket=name=") and on re-encoding the query. Each is a canonical form of the same
+        // request, so accepting it does not weaken the check: the signature still needs the secret.
+        var isS3 = CanonicalRequest.IsS3(authorization.Service);
+        var primaryPath = CanonicalRequest.DefaultPathForm(authorization.Service);
+        var paths = new List<string>(3) { BuildPath(request.RawPath, primaryPath, isS3) };
+        var queries = new List<string>(2) { BuildQuery(request.RawQuery, CanonicalRequest.QueryForm.Reencoded) };
+        var canonical = new StringBuilder(512);
+        var tried = 0;
+        if (Matches(paths[0], queries[0]))
+        {
+            return new(SigV4VerificationStatus.Valid, "the signature matches", authorization) { FormsTried = tried };
+        }
+
+        if (!isS3 && CanonicalRequest.NeedsNormalization(request.RawPath))
+        {
+            AddDistinct(paths, BuildPath(request.RawPath, CanonicalRequest.PathForm.EncodedAsSent, isS3));
+        }
+
+        AddDistinct(paths, BuildPath(request.RawPath, CanonicalRequest.PathForm.Reencoded, isS3));
+
+        if (request.RawQuery.Length > 0)
+        {
+            AddDistinct(queries, BuildQuery(request.RawQuery, CanonicalRequest.QueryForm.AsSent));
+        }
+
+        for (var p = 0; p < paths.Count; p++)
+        {
+            for (var q = 0; q < queries.Count; q++)
+            {
+                if ((p > 0 || q > 0) && Matches(paths[p], queries[q]))
+                {
+                    return new(SigV4VerificationStatus.Valid, "the signature matches", authorization) { FormsTried = tried };
+                }
+            }
+        }
+
+        return new(SigV4VerificationStatus.SignatureMismatch, "the signature does not match the request", authorization) { FormsTried = tried };
+
+        bool Matches(string path, string query)
+        {
+            tried++;
+            canonical.Clear();
+            canonical.Append(request.Method).Append('\n').Append(path).Append('\n').Append(query).Append('\n').Append(tail);
+            Span<byte> computed = stackalloc byte[SigV4Signature.HexLength];
+            SigV4Signature.Compute(signingKey, amzDate, authorization.CredentialScope, canonical, computed);
+            return CryptographicOperations.FixedTimeEquals(computed, receivedSignature);
+        }
+    }
+
+    private static string BuildPath(string rawPath, CanonicalRequest.PathForm form, bool isS3)
+    {
+        var sb = new StringBuilder(rawPath.Length + 16);
+        CanonicalRequest.AppendUri(sb, rawPath, form, isS3);
+        return sb.ToString();
+    }
+
+    private static string BuildQuery(string rawQuery, CanonicalRequest.QueryForm form)
+    {
+        var sb = new StringBuilder(rawQuery.Length + 16);
+        CanonicalRequest.AppendQuery(sb, rawQuery, form);
+        return sb.ToString();
+    }
+
+    private static void AddDistinct(List<string> forms, string form)
+    {
+        if (!forms.Contains(form))
+        {
+            forms.Add(form);
+        }
+    }
+}
