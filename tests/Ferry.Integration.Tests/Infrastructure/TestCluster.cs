@@ -1,0 +1,133 @@
+using System.Net.Http.Json;
+
+namespace Ferry.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// An all-in-one cluster (auth + proxy) started as a real `teleport` process on loopback ports, with its own
+/// data directory, plus helpers to run tctl (locally, on the "auth host") and tsh (per user home).
+/// </summary>
+internal sealed class TestCluster : IAsyncDisposable
+{
+    private TestCluster(string directory, int authPort, int webPort, string secondFactor)
+    {
+        Directory = directory;
+        AuthPort = authPort;
+        WebPort = webPort;
+        SecondFactor = secondFactor;
+        ConfigPath = Path.Combine(directory, "teleport.yaml");
+        DataDir = Path.Combine(directory, "data");
+    }
+
+    public string Directory { get; }
+    public int AuthPort { get; }
+    public int WebPort { get; }
+    public string SecondFactor { get; }
+    public string ConfigPath { get; }
+    public string DataDir { get; }
+    public string ProxyAddress => $"127.0.0.1:{WebPort}";
+    public TeleportProcess? Process { get; private set; }
+
+    public static async Task<TestCluster> StartAsync(string secondFactor = "off", string clusterName = "ferry.test")
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "ferry-it-" + Guid.NewGuid().ToString("N")[..10]);
+        System.IO.Directory.CreateDirectory(directory);
+        var cluster = new TestCluster(directory, FreePort.Next(), FreePort.Next(), secondFactor);
+        await File.WriteAllTextAsync(cluster.ConfigPath, $"""
+            version: v3
+            teleport:
+              nodename: ferry-test
+              data_dir: {cluster.DataDir}
+              log:
+                output: stderr
+                severity: INFO
+            auth_service:
+              enabled: yes
+              listen_addr: 127.0.0.1:{cluster.AuthPort}
+              cluster_name: {clusterName}
+              authentication:
+                type: local
+                second_factor: {secondFactor}
+            proxy_service:
+              enabled: yes
+              web_listen_addr: 127.0.0.1:{cluster.WebPort}
+              public_addr: 127.0.0.1:{cluster.WebPort}
+            ssh_service:
+              enabled: no
+            """);
+        await cluster.StartProcessAsync();
+        return cluster;
+    }
+
+    public async Task StartProcessAsync()
+    {
+        Process = TeleportProcess.Start(ConfigPath);
+        using var http = InsecureHttp();
+        await Process.WaitUntilAsync(
+            async () => (await http.GetAsync($"https://{ProxyAddress}/v1/webapi/ping")).IsSuccessStatusCode,
+            "the proxy to answer /v1/webapi/ping");
+    }
+
+    /// <summary>Environment for a CLI child: its own HOME and TELEPORT_HOME so nothing touches the real user's files.</summary>
+    public Dictionary<string, string?> Environment(string user)
+    {
+        var home = Path.Combine(Directory, "home-" + user);
+        System.IO.Directory.CreateDirectory(home);
+        return new Dictionary<string, string?>
+        {
+            ["HOME"] = home,
+            ["TELEPORT_HOME"] = Path.Combine(home, ".tsh"),
+            ["TELEPORT_CONFIG_FILE"] = null,
+            ["TELEPORT_USER"] = null,
+            ["TELEPORT_PROXY"] = null,
+        };
+    }
+
+    public string HomeOf(string user) => Path.Combine(Directory, "home-" + user);
+
+    /// <summary>tctl on the auth host: full privileges through the local admin identity.</summary>
+    public Task<ProcessResult> TctlLocalAsync(IEnumerable<string> args, string? stdin = null) =>
+        Run.CommandAsync(Binaries.Tctl, ["-c", ConfigPath, .. args], Environment("admin"), stdin, Directory);
+
+    /// <summary>tctl as <paramref name="user"/> after tsh login (through the proxy).</summary>
+    public Task<ProcessResult> TctlAsAsync(string user, IEnumerable<string> args, string? stdin = null) =>
+        Run.CommandAsync(Binaries.Tctl, args, Environment(user), stdin, HomeOf(user));
+
+    public Task<ProcessResult> TshAsync(string user, IEnumerable<string> args, string? stdin = null) =>
+        Run.CommandAsync(Binaries.Tsh, args, Environment(user), stdin, HomeOf(user));
+
+    /// <summary>Creates a user with a password through local tctl (the scripted path of tctl users add).</summary>
+    public async Task AddUserAsync(string user, string roles, string password)
+    {
+        (await TctlLocalAsync(["users", "add", user, "--roles=" + roles, "--password-stdin"], password + "\n")).EnsureSuccess("tctl users add");
+    }
+
+    public async Task<ProcessResult> LoginAsync(string user, string password, string? otp = null)
+    {
+        var stdin = password + "\n" + (otp is null ? "" : otp + "\n");
+        return await TshAsync(user, ["login", "--proxy=" + ProxyAddress, "--user=" + user, "--insecure"], stdin);
+    }
+
+    public static HttpClient InsecureHttp() => new(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
+
+    public async Task<T?> PingAsync<T>()
+    {
+        using var http = InsecureHttp();
+        return await http.GetFromJsonAsync<T>($"https://{ProxyAddress}/v1/webapi/ping");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Process is not null)
+        {
+            await Process.DisposeAsync();
+        }
+
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
