@@ -43,7 +43,8 @@ public sealed class YamlDiagnostics
             sb.Append(' ').Append(FileName);
         }
         sb.Append(_problems.Count == 1 ? " has 1 problem:" : $" has {_problems.Count} problems:");
-        foreach (var problem in _problems)
+        // In file order, so the list reads top to bottom; problems without a position last.
+        foreach (var problem in _problems.OrderBy(p => p.Line == 0 ? int.MaxValue : p.Line).ThenBy(p => p.Column))
         {
             sb.Append('\n').Append("  ").Append(problem);
         }

@@ -8,7 +8,7 @@ internal static class AppReader
     public static App ReadApp(YamlMap map, string? version)
     {
         ResourceReader.CheckVersion(map, ResourceKinds.App, version, ["v3"]);
-        var metadata = ResourceReader.ReadMetadata(map, ResourceNames.ValidateAppName);
+        var metadata = ResourceReader.ReadMetadata(map, ResourceNames.CheckAppName);
         var spec = map.Map("spec");
         var appSpec = new AppSpec();
         if (spec is not null)
@@ -44,7 +44,7 @@ internal static class AppReader
     public static AppServer ReadAppServer(YamlMap map, string? version)
     {
         ResourceReader.CheckVersion(map, ResourceKinds.AppServer, version, ["v3"]);
-        var metadata = ResourceReader.ReadMetadata(map, ResourceNames.ValidateAppName);
+        var metadata = ResourceReader.ReadMetadata(map, ResourceNames.CheckAppName);
         var spec = map.Map("spec");
         App? app = null;
         string hostname = "", hostId = "", agentVersion = "";

@@ -2,26 +2,42 @@ using System.Text.RegularExpressions;
 
 namespace Ferry.Core.Resources.Codec;
 
-/// <summary>Name rules per resource kind; each check returns null or a message with the fix.</summary>
+/// <summary>
+/// Name rules per resource kind. The public checks return null or one message with the fix; the codec uses the
+/// split form so that file positions print between the problem and the fix.
+/// </summary>
 public static partial class ResourceNames
 {
     /// <summary>Role names: letters, digits, '.', '_', '-', starting and ending with a letter or digit (DNS-like, ≤ 253).</summary>
-    public static string? ValidateRoleName(string name) =>
-        RoleName().IsMatch(name) && name.Length <= 253
-            ? null
-            : $"invalid role name \"{name}\": use letters, digits, '.', '_' and '-', starting and ending with a letter or digit";
+    public static string? ValidateRoleName(string name) => Join(CheckRoleName(name));
 
     /// <summary>User names: anything printable without whitespace or '/', up to 255 characters (emails are common).</summary>
-    public static string? ValidateUserName(string name) =>
-        name.Length is > 0 and <= 255 && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c == '/')
-            ? null
-            : $"invalid user name \"{name}\": use up to 255 characters without spaces or '/'";
+    public static string? ValidateUserName(string name) => Join(CheckUserName(name));
 
     /// <summary>App names are DNS-1035 labels because they become the first label of the app's public address.</summary>
-    public static string? ValidateAppName(string name) =>
+    public static string? ValidateAppName(string name) => Join(CheckAppName(name));
+
+    internal static (string Message, string Hint)? CheckRoleName(string name) =>
+        RoleName().IsMatch(name) && name.Length <= 253
+            ? null
+            : ($"invalid role name \"{name}\"", "use letters, digits, '.', '_' and '-', starting and ending with a letter or digit");
+
+    internal static (string Message, string Hint)? CheckUserName(string name) =>
+        name.Length is > 0 and <= 255 && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c == '/')
+            ? null
+            : ($"invalid user name \"{name}\"", "use up to 255 characters without spaces or '/'");
+
+    internal static (string Message, string Hint)? CheckAppName(string name) =>
         AppName().IsMatch(name) && name.Length <= 63
             ? null
-            : $"invalid app name \"{name}\": use a DNS label of lowercase letters, digits and '-', starting with a letter, at most 63 characters (e.g. \"aws-dynamodb\")";
+            : ($"invalid app name \"{name}\"", "use a DNS label of lowercase letters, digits and '-', starting with a letter, at most 63 characters (e.g. \"aws-dynamodb\")");
+
+    internal static (string Message, string Hint)? CheckTokenName(string name) =>
+        name.Length is > 0 and <= 256 && !name.Any(char.IsWhiteSpace) && !name.Contains('/')
+            ? null
+            : ("invalid token name", "use up to 256 characters without spaces or '/'");
+
+    private static string? Join((string Message, string Hint)? problem) => problem is { } p ? $"{p.Message}: {p.Hint}" : null;
 
     [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")]
     private static partial Regex RoleName();

@@ -63,7 +63,7 @@ internal static class ResourceReader
     }
 
     /// <summary>Reads <c>metadata</c>; informational keys Teleport prints (id, namespace, revision) are accepted.</summary>
-    public static ResourceMetadata ReadMetadata(YamlMap parent, Func<string, string?> validateName)
+    public static ResourceMetadata ReadMetadata(YamlMap parent, Func<string, (string Message, string Hint)?> validateName)
     {
         var map = parent.Map("metadata");
         if (map is null)
@@ -77,7 +77,7 @@ internal static class ResourceReader
         var name = map.String("name", required: parent.Has("metadata")) ?? "";
         if (name.Length > 0 && validateName(name) is { } error)
         {
-            map.Report("name", error);
+            map.Report("name", error.Message, error.Hint);
         }
         var ns = map.String("namespace");
         if (ns is not null && ns != "default")

@@ -18,7 +18,7 @@ internal static class RoleReader
     public static Role Read(YamlMap map, string? version)
     {
         ResourceReader.CheckVersion(map, ResourceKinds.Role, version, Role.SupportedVersions);
-        var metadata = ResourceReader.ReadMetadata(map, ResourceNames.ValidateRoleName);
+        var metadata = ResourceReader.ReadMetadata(map, ResourceNames.CheckRoleName);
         var spec = map.Map("spec");
         var roleSpec = new RoleSpec();
         if (spec is not null)

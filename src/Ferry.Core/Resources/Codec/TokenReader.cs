@@ -8,9 +8,7 @@ internal static class TokenReader
     public static ProvisionToken Read(YamlMap map, string? version)
     {
         ResourceReader.CheckVersion(map, ResourceKinds.Token, version, ["v2"]);
-        var metadata = ResourceReader.ReadMetadata(map, name => name.Length is > 0 and <= 256 && !name.Any(char.IsWhiteSpace) && !name.Contains('/')
-            ? null
-            : "invalid token name: use up to 256 characters without spaces or '/'");
+        var metadata = ResourceReader.ReadMetadata(map, ResourceNames.CheckTokenName);
         var spec = map.Map("spec");
         var tokenSpec = new ProvisionTokenSpec();
         if (spec is not null)

@@ -12,7 +12,7 @@ internal static class UserReader
     public static User Read(YamlMap map, string? version)
     {
         ResourceReader.CheckVersion(map, ResourceKinds.User, version, ["v2"]);
-        var metadata = ResourceReader.ReadMetadata(map, ResourceNames.ValidateUserName);
+        var metadata = ResourceReader.ReadMetadata(map, ResourceNames.CheckUserName);
         var spec = map.Map("spec");
         var userSpec = new UserSpec();
         if (spec is not null)
@@ -20,9 +20,9 @@ internal static class UserReader
             var roles = spec.StringList("roles") ?? [];
             for (var i = 0; i < roles.Count; i++)
             {
-                if (ResourceNames.ValidateRoleName(roles[i]) is { } error)
+                if (ResourceNames.CheckRoleName(roles[i]) is { } error)
                 {
-                    spec.Diagnostics.Report(spec.MarkOf("roles"), YamlPath.Index(spec.PathOf("roles"), i), error);
+                    spec.Diagnostics.Report(spec.MarkOf("roles"), YamlPath.Index(spec.PathOf("roles"), i), error.Message, error.Hint);
                 }
             }
             var traits = spec.StringListMap("traits") ?? new Dictionary<string, IReadOnlyList<string>>();
