@@ -27,6 +27,8 @@ public sealed record ProxyServiceConfig
     /// <summary>Addresses clients use to reach the proxy; the first host names apps (&lt;app&gt;.&lt;host&gt;).</summary>
     public IReadOnlyList<HostPort> PublicAddrs { get; init; } = [];
     public IReadOnlyList<KeyPairConfig> HttpsKeyPairs { get; init; } = [];
+    /// <summary>How often the daemon re-reads the key pair files; zero means never.</summary>
+    public TimeSpan HttpsKeyPairsReloadInterval { get; init; }
 }
 
 public sealed record KeyPairConfig(string KeyFile, string CertFile);

@@ -143,7 +143,7 @@ public sealed class FileConfigTests
               https_keypairs:
               - key_file: /exists/key.pem
                 cert_file: /exists/cert.pem
-              https_keypairs_reload_interval: 0s
+              https_keypairs_reload_interval: 1h30m
               acme: {}
             app_service:
               enabled: no
@@ -176,6 +176,7 @@ public sealed class FileConfigTests
         Assert.Equal("off", config.Auth.Authentication.SecondFactor);
         Assert.Equal("multiplex", config.Auth.ProxyListenerMode);
         Assert.Equal([new KeyPairConfig("/exists/key.pem", "/exists/cert.pem")], config.Proxy.HttpsKeyPairs);
+        Assert.Equal(TimeSpan.FromMinutes(90), config.Proxy.HttpsKeyPairsReloadInterval);
         var app = Assert.Single(config.Apps.Apps);
         Assert.False(config.Apps.Enabled);
         Assert.Equal("example-external-id", app.Aws!.ExternalId);
@@ -217,6 +218,7 @@ public sealed class FileConfigTests
         { "version: v3\nauth_service: {enabled: no}\n", ["proxy_service without auth_service needs the auth server's address", "set teleport.auth_server"] },
         { "version: v3\nteleport:\n  data_dir: [a]\n", ["expected a string, got a list at teleport.data_dir (line 3"] },
         { "version: v3\nversion: v3\n", ["uplicate key", "(line 2"] },
+        { "version: v3\nproxy_service:\n  https_keypairs_reload_interval: 1 hour\n", ["bad duration \"1 hour\"", "proxy_service.https_keypairs_reload_interval (line 3", "write it like 12h"] },
         { "version: v3\nteleport:\n  log:\n  output: stderr\n", ["unknown key \"output\"", "(line 4"] },
     };
 

@@ -116,13 +116,14 @@ internal static class ServiceSectionReader
             acme.Finish();
         }
         // Teleport's separate SSH/tunnel listeners: Ferry serves everything on the web port, so these are not used.
-        map.Ignore("listen_addr", "tunnel_listen_addr", "ssh_public_addr", "tunnel_public_addr", "https_keypairs_reload_interval");
+        map.Ignore("listen_addr", "tunnel_listen_addr", "ssh_public_addr", "tunnel_public_addr");
         var config = new ProxyServiceConfig
         {
             Enabled = map.Bool("enabled") ?? true,
             WebListenAddr = ConfigValues.Address(map, "web_listen_addr", ConfigDefaults.WebPort, listen: true) ?? new HostPort("0.0.0.0", ConfigDefaults.WebPort),
             PublicAddrs = publicAddrs,
             HttpsKeyPairs = keyPairs,
+            HttpsKeyPairsReloadInterval = map.Duration("https_keypairs_reload_interval") ?? TimeSpan.Zero,
         };
         map.Finish();
         return config;

@@ -108,7 +108,7 @@ public sealed class ResourceCodecTests
         Assert.Equal(9, lines.Length);
         Assert.Contains("metadata.name", lines[1]); // sorted by position
         Assert.Contains(lines, l => l.Contains("invalid role name \"-bad-\"") && l.Contains("at metadata.name (line 4"));
-        Assert.Contains(lines, l => l.Contains("invalid regular expression \"^(dev$\"") && l.Contains("spec.allow.app_labels.env"));
+        Assert.Contains(lines, l => l.Contains("invalid regular expression \"^(dev$\"") && l.Contains("spec.allow.app_labels.env (line 8"));
         Assert.Contains(lines, l => l.Contains("not 12 digits") && l.Contains("at spec.allow.aws_role_arns[0] (line 10"));
         Assert.Contains(lines, l => l.Contains("did you mean \"internal\"") && l.Contains("spec.allow.aws_role_arns[1] (line 11"));
         Assert.Contains(lines, l => l.Contains("unknown resource kind \"rolee\"") && l.Contains("did you mean \"role\""));
@@ -291,6 +291,20 @@ public sealed class ResourceCodecTests
         var ex = ParseFails("kind: role\nversion: v7\nkind: role\n");
         Assert.Contains("uplicate key", ex.Message);
         Assert.Contains("(line 3", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("- kind: role\n", "expected a mapping (key: value lines), got a list (line 1")]
+    [InlineData("just text\n", "expected a mapping (key: value lines), got \"just text\"")]
+    [InlineData("kind: role\n", "missing required key at version")]
+    [InlineData("kind: role\nversion: v7\n", "missing required key at metadata")]
+    [InlineData("kind: role\nversion: v7\nmetadata: {name: r}\nspec: [a]\n", "expected a mapping (key: value lines), got a list at spec (line 4")]
+    [InlineData("kind: user\nversion: v1\nmetadata: {name: u}\n", "user version \"v1\" is not supported at version (line 2, column 10): use v2")]
+    [InlineData("kind: role\nversion: v7\nmetadata: {name: r, labels: {a: [b]}}\n", "expected a string, got a list at metadata.labels.a")]
+    [InlineData("kind: role\nversion: v7\nmetadata: {name: r}\nspec: {allow: {rules: [{resources: [role]}]}}\n", "a rule needs at least one verb")]
+    public void ParseYaml_StructuralProblems_Reported(string yaml, string expected)
+    {
+        Assert.Contains(expected, ParseFails(yaml).Message);
     }
 
     [Fact]

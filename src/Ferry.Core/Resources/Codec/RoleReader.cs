@@ -95,7 +95,11 @@ internal static class RoleReader
         foreach (var (key, values) in labels)
         {
             var path = YamlPath.Child(map.PathOf(RoleKeys.AppLabels), key);
-            var mark = map.MarkOf(RoleKeys.AppLabels);
+            // Point at the label's own line when it can be found, else at app_labels.
+            var mark = map.Get(RoleKeys.AppLabels) is YamlDotNet.RepresentationModel.YamlMappingNode labelNode
+                && labelNode.Children.FirstOrDefault(kv => (kv.Key as YamlDotNet.RepresentationModel.YamlScalarNode)?.Value == key) is { Key: not null } entry
+                ? entry.Key.Start
+                : map.MarkOf(RoleKeys.AppLabels);
             if (key.Length == 0)
             {
                 map.Diagnostics.Report(mark, path, "label keys must not be empty");
