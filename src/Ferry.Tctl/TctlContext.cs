@@ -68,7 +68,7 @@ internal sealed class TctlContext
         }
 
         var identity = IdentityFile.Load(identityPath);
-        var address = AdminIdentity.DialAddress(config.Auth.ListenAddr);
+        var address = AdminIdentity.DialAddress(config.Auth.ListenAddr.ToString());
         var http = FerryHttp.CreateClient(new Uri($"https://{address}/v1/"), new ServerTrust(false, identity.HostCa()), identity.Certificate);
         return new AuthClient(new ApiCaller(http, $"the auth server at {address}"));
     }

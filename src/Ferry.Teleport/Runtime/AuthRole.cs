@@ -42,14 +42,14 @@ internal sealed class AuthRole : IAsyncDisposable
         };
         var server = await AuthServer.InitializeAsync(backend, options, context.Time, cancellationToken);
 
-        var listen = ListenAddress.Parse(auth.ListenAddr, "auth_service.listen_addr");
-        var names = new List<string> { "localhost", "127.0.0.1", "::1", teleport.NodeName, ListenAddress.HostOf(auth.ListenAddr) };
+        var listen = ListenAddress.Parse(auth.ListenAddr.ToString(), "auth_service.listen_addr");
+        var names = new List<string> { "localhost", "127.0.0.1", "::1", teleport.NodeName, auth.ListenAddr.Host };
         var serverCertificate = IssueOwnCertificate(server, hostId, teleport.NodeName, SystemRoles.Auth, names.Where(n => n is not "0.0.0.0" and not "::"));
         WriteAdminIdentity(server, hostId, teleport.DataDir);
 
         var app = AuthHost.Build(server, listen, serverCertificate, context.ConfigureLogging);
         await app.StartAsync(cancellationToken);
-        var dial = AdminIdentity.DialAddress($"{listen.Address}:{BoundPort(app, listen.Port)}".Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        var dial = AdminIdentity.DialAddress(auth.ListenAddr.ToString());
         context.Logger.LogInformation("Auth service {Version} is starting on {Address}", Core.FerryVersion.Current, auth.ListenAddr);
         await context.Console.WriteLineAsync($"[AUTH]   Auth service {Core.FerryVersion.Current} is starting on {auth.ListenAddr}.");
         return new AuthRole(server, app, dial);
@@ -70,9 +70,6 @@ internal sealed class AuthRole : IAsyncDisposable
         IdentityFile.Create(key, certificate, server.Issuer.Authorities.Host.CertificatePem, server.Issuer.Authorities.User.CertificatePem)
             .Save(AdminIdentity.PathIn(dataDir));
     }
-
-    private static int BoundPort(WebApplication app, int configured) =>
-        configured != 0 ? configured : new Uri(app.Urls.First().Replace("[::]", "localhost", StringComparison.Ordinal)).Port;
 
     public async ValueTask DisposeAsync()
     {

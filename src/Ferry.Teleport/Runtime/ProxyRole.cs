@@ -28,13 +28,9 @@ internal sealed class ProxyRole : IAsyncDisposable
     public static IReadOnlyList<string> PublicAddrs(FileConfig config)
     {
         var proxy = config.Proxy;
-        if (proxy.PublicAddrs.Count > 0)
-        {
-            return proxy.PublicAddrs;
-        }
-
-        var port = proxy.WebListenAddr[(proxy.WebListenAddr.LastIndexOf(':') + 1)..];
-        return [$"{config.Teleport.NodeName}:{port}"];
+        return proxy.PublicAddrs.Count > 0
+            ? proxy.PublicAddrs.Select(a => a.ToString()).ToList()
+            : [$"{config.Teleport.NodeName}:{proxy.WebListenAddr.Port}"];
     }
 
     public static async Task<ProxyRole> StartAsync(FileConfig config, AuthRole? auth, string hostId, ProcessContext context, CancellationToken cancellationToken)
@@ -55,7 +51,7 @@ internal sealed class ProxyRole : IAsyncDisposable
         var cas = await client.CasAsync(cancellationToken);
         var server = new ProxyServer(options, identity, cas, status, context.Time);
 
-        var listen = ListenAddress.Parse(config.Proxy.WebListenAddr, "proxy_service.web_listen_addr");
+        var listen = ListenAddress.Parse(config.Proxy.WebListenAddr.ToString(), "proxy_service.web_listen_addr");
         var certificate = WebCertificate(config, auth, hostId, publicAddrs);
         var app = ProxyHost.Build(server, listen, certificate, context.ConfigureLogging);
         await app.StartAsync(cancellationToken);

@@ -35,7 +35,7 @@ internal static class Binaries
 
     private static string Find(string project, string name)
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name; // bin/<Configuration>/net10.0/
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<Configuration>/net10.0
         var path = Path.Combine(RepositoryRoot, "src", project, "bin", configuration, "net10.0", name);
         if (!File.Exists(path))
         {

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what Ferry's tests need on Debian, then builds and runs every test.
+# Tests that need a service (moto, the aws CLIs, PostgreSQL, chromium) fail, never skip, when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n==> %s\n' "$*"; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need_apt=()
+command -v jq >/dev/null || need_apt+=(jq)
+[ -x /usr/bin/aws ] || need_apt+=(awscli)
+/usr/bin/python3 -c 'import boto3' 2>/dev/null || need_apt+=(python3-boto3 python3-botocore)
+command -v curl >/dev/null || need_apt+=(curl)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "Installing Debian packages: ${need_apt[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null; then
+  echo "ERROR: the .NET 10 SDK is required (dotnet not on PATH); see https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2
+  exit 1
+fi
+
+# moto plays AWS in the tests (testbed.md §5); it ships with the image's Python and is not in Debian.
+if ! python3 -c 'import moto.server' 2>/dev/null; then
+  log "Installing moto[server] with pip"
+  python3 -m pip install --quiet "moto[server]" || { echo "ERROR: moto is required for the AWS tests and could not be installed (pip install 'moto[server]')" >&2; exit 1; }
+fi
+
+log "Building (Release)"
+dotnet build Ferry.slnx -c Release -nologo -clp:ErrorsOnly
+
+log "Running tests"
+dotnet test Ferry.slnx -c Release --no-build -nologo --logger "console;verbosity=normal" -- xUnit.StopOnFail=false
