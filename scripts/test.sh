@@ -34,4 +34,4 @@ log "Building (Release)"
 dotnet build Ferry.slnx -c Release -nologo -clp:ErrorsOnly
 
 log "Running tests"
-dotnet test Ferry.slnx -c Release --no-build -nologo --logger "console;verbosity=normal" -- xUnit.StopOnFail=false
+dotnet test Ferry.slnx -c Release --no-build -nologo
