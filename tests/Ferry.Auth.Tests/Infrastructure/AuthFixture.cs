@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Ferry.Core.Api;
+using Ferry.Core.Identity;
+using Ferry.Core.Resources;
+using Ferry.Storage.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Ferry.Auth.Tests.Infrastructure;
+
+/// <summary>A real auth server on an in-memory SQLite backend with a fake clock (bcrypt cost lowered for speed).</summary>
+internal sealed class AuthFixture : IAsyncDisposable
+{
+    public const string Password = "correct-horse-battery-staple";
+
+    private readonly SqliteBackend _backend;
+
+    private AuthFixture(SqliteBackend backend, AuthServer server, FakeTimeProvider time)
+    {
+        _backend = backend;
+        Server = server;
+        Time = time;
+    }
+
+    public AuthServer Server { get; }
+    public FakeTimeProvider Time { get; }
+
+    public static async Task<AuthFixture> StartAsync(SecondFactorMode secondFactor = SecondFactorMode.Off)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+        var backend = await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = SqliteBackendOptions.InMemory }, time, null, CancellationToken.None);
+        var server = await AuthServer.InitializeAsync(
+            backend,
+            new AuthServerOptions { ClusterName = "test.cluster", SecondFactor = secondFactor, BcryptWorkFactor = 4, ProxyPublicAddrs = ["proxy.test:3080"] },
+            time,
+            CancellationToken.None);
+        return new AuthFixture(backend, server, time);
+    }
+
+    public async Task<CreateUserResultInfo> AddUserAsync(string name, IReadOnlyList<string> roles, string? password = Password)
+    {
+        var user = new User { Metadata = new ResourceMetadata { Name = name }, Spec = new UserSpec { Roles = roles } };
+        var result = await Server.Users.CreateAsync(user, password, "test", CancellationToken.None);
+        return new CreateUserResultInfo(result.Signup?.Token, result.OtpUri);
+    }
+
+    public static (ECDsa Key, string PublicKeyPem) NewKey()
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return (key, key.ExportSubjectPublicKeyInfoPem());
+    }
+
+    public Task<LoginResponse> LoginAsync(string user, string password = Password, string? otp = null, TimeSpan? ttl = null, string? publicKey = null) =>
+        Server.Login.LoginAsync(
+            new LoginRequest { User = user, Password = password, OtpCode = otp, PublicKey = publicKey ?? NewKey().PublicKeyPem, Ttl = ttl },
+            "127.0.0.1",
+            CancellationToken.None).AsTask();
+
+    public FerryIdentity Verify(LoginResponse response) => Server.Verifier.Verify(X509Certificate2.CreateFromPem(response.CertPem));
+
+    public async Task<IReadOnlyList<Core.Audit.AuditEvent>> EventsAsync(string type) =>
+        await Server.Audit.SearchAsync(new Audit.AuditQuery { Types = [type] }, CancellationToken.None);
+
+    public async ValueTask DisposeAsync() => await _backend.DisposeAsync();
+}
+
+internal sealed record CreateUserResultInfo(string? SignupToken, string? OtpUri);
