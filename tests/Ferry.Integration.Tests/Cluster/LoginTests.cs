@@ -134,10 +134,18 @@ public sealed class LoginTests : IClassFixture<ClusterFixture>
     public async Task ExpiredCertificate_IsRefusedByTheCluster()
     {
         await _cluster.AddUserAsync("ivan", "access,editor", Password);
-        (await _cluster.TshAsync("ivan", ["login", "--proxy=" + _cluster.ProxyAddress, "--user=ivan", "--insecure", "--ttl=2s"], Password + "\n")).EnsureSuccess("login");
+        (await _cluster.TshAsync("ivan", ["login", "--proxy=" + _cluster.ProxyAddress, "--user=ivan", "--insecure", "--ttl=10s"], Password + "\n")).EnsureSuccess("login");
         (await _cluster.TctlAsAsync("ivan", ["get", "roles"])).EnsureSuccess("while valid");
-
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        var status = (await _cluster.TshAsync("ivan", ["status", "-f", "json"])).EnsureSuccess("status");
+        using (var json = JsonDocument.Parse(status.Stdout))
+        {
+            var validUntil = json.RootElement.GetProperty("active").GetProperty("valid_until").GetDateTimeOffset();
+            var wait = validUntil - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+        }
 
         var result = await _cluster.TctlAsAsync("ivan", ["get", "roles"]);
         Assert.Equal(3, result.ExitCode);
