@@ -1,3 +1,4 @@
+using Ferry.Auth.Apps;
 using Ferry.Auth.Audit;
 using Ferry.Auth.Authorities;
 using Ferry.Auth.Roles;
@@ -30,6 +31,8 @@ public sealed class AuthServer
         Login = new LoginService(Users, Roles, Issuer, Audit, options, time, backend);
         Tokens = new TokenService(new ResourceStore<ProvisionToken>(backend, "/tokens/", "token", ResourceSerializers.Token), Audit, time);
         Join = new JoinService(Tokens, Issuer, Audit, options);
+        AppServers = new AppServerService(new ResourceStore<AppServer>(backend, "/app_servers/", "app server", ResourceSerializers.AppServer), time);
+        AppSessions = new AppSessionService(AppServers, Roles, Issuer, Audit, backend, time);
     }
 
     public IBackend Backend { get; }
@@ -43,6 +46,8 @@ public sealed class AuthServer
     public LoginService Login { get; }
     public TokenService Tokens { get; }
     public JoinService Join { get; }
+    public AppServerService AppServers { get; }
+    public AppSessionService AppSessions { get; }
 
     public string ClusterName => Options.ClusterName;
 

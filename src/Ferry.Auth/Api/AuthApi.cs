@@ -23,6 +23,8 @@ public static class AuthApi
         UserEndpoints.Map(v1, context);
         TokenEndpoints.Map(v1, context);
         AuditEndpoints.Map(v1, context);
+        AppEndpoints.Map(v1, context);
+        WatchEndpoints.Map(v1, context);
         return app;
     }
 

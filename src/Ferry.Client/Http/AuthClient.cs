@@ -85,6 +85,37 @@ public sealed class AuthClient : IDisposable
     public Task EmitEventsAsync(IReadOnlyList<AuditEvent> events, CancellationToken ct) =>
         _api.SendJsonAsync<JsonElement?>(HttpMethod.Post, "events", events, ct);
 
+    public Task<List<AppInfo>> ListAppsAsync(CancellationToken ct) => _api.GetAsync<List<AppInfo>>("apps", ct);
+
+    public async Task<IReadOnlyList<AppServer>> ListAppServersAsync(CancellationToken ct) => ResourceLists.Deserialize<AppServer>(await _api.GetBytesAsync("app_servers", ct));
+
+    public async Task<AppServer> HeartbeatAsync(AppServer server, CancellationToken ct) =>
+        ResourceJson.Deserialize<AppServer>(await _api.SendBytesAsync(HttpMethod.Put, "app_servers", ResourceJson.SerializeToUtf8Bytes(server), ct));
+
+    public Task RemoveAppServerAsync(string appName, CancellationToken ct) => _api.SendAsync(HttpMethod.Delete, "app_servers/" + Escape(appName), ct);
+
+    public Task<CreateAppSessionResponse> CreateAppSessionAsync(CreateAppSessionRequest request, CancellationToken ct) =>
+        _api.SendJsonAsync<CreateAppSessionResponse>(HttpMethod.Post, "app_sessions", request, ct);
+
+    public Task<List<AppSessionInfo>> ListAppSessionsAsync(CancellationToken ct) => _api.GetAsync<List<AppSessionInfo>>("app_sessions", ct);
+
+    public Task DeleteAppSessionAsync(string sessionId, CancellationToken ct) => _api.SendAsync(HttpMethod.Delete, "app_sessions/" + Escape(sessionId), ct);
+
+    /// <summary>The storage change feed under the given prefixes; the first event is "init". Ends when the server closes it.</summary>
+    public async IAsyncEnumerable<WatchEvent> WatchAsync(IReadOnlyList<string> prefixes, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "watch?" + string.Join('&', prefixes.Select(p => "prefix=" + Escape(p))));
+        using var response = await _api.SendStreamingAsync(request, ct);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            if (line.Length > 0 && JsonSerializer.Deserialize<WatchEvent>(line, ApiJson.Options) is { } watchEvent)
+            {
+                yield return watchEvent;
+            }
+        }
+    }
+
     private static string Escape(string value) => Uri.EscapeDataString(value);
 
     private static string Flag(bool value) => value ? "true" : "false";
