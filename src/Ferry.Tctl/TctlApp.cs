@@ -21,6 +21,7 @@ public static class TctlApp
         root.Subcommands.Add(UsersCommand.Build(context));
         root.Subcommands.Add(TokensCommand.Build(context));
         root.Subcommands.Add(AuditCommand.Build(context));
+        root.Subcommands.Add(AppsCommand.Build(context));
         return CliRunner.RunAsync(root, args, console, cancellationToken);
     }
 }

@@ -16,6 +16,7 @@ public static class TshApp
         root.Subcommands.Add(LogoutCommand.Build(context));
         root.Subcommands.Add(StatusCommand.Build(context));
         root.Subcommands.Add(VersionCommand.Build(context));
+        root.Subcommands.Add(AppsCommand.Build(context));
         return CliRunner.RunAsync(root, args, console, cancellationToken);
     }
 }

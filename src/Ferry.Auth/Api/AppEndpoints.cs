@@ -114,10 +114,8 @@ internal static class AppEndpoints
         roleSet.AllowedAwsRoleArns(app)
             .Select(arn => AwsArn.TryParseRole(arn, out var parsed) ? parsed : null)
             .Where(parsed => parsed is not null)
-            .Select(parsed => new AwsRoleInfo(RoleNameWithPath(parsed!.Arn), parsed.DisplayName, parsed.Arn, parsed.AccountId))
+            .Select(parsed => new AwsRoleInfo(parsed!.RoleName, parsed.DisplayName, parsed.Arn, parsed.AccountId))
             .OrderBy(r => r.Display, StringComparer.OrdinalIgnoreCase)
             .ThenBy(r => r.Arn, StringComparer.Ordinal)
             .ToList();
-
-    private static string RoleNameWithPath(string arn) => arn[(arn.IndexOf(":role/", StringComparison.Ordinal) + ":role/".Length)..];
 }

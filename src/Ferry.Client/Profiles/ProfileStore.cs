@@ -50,6 +50,38 @@ public sealed class ProfileStore
     public string AppCertificatePath(Profile profile, string app) => Path.Combine(AppDirectory(profile), app + "-x509.pem");
     public string AppLocalCaPath(Profile profile, string app) => Path.Combine(AppDirectory(profile), app + "-localca.pem");
 
+    public string AppLoginPath(Profile profile, string app) => Path.Combine(AppDirectory(profile), app + ".json");
+
+    public void SaveAppLogin(Profile profile, AppLogin login, string certificatePem)
+    {
+        SecureFile.WriteAllText(AppCertificatePath(profile, login.AppName), certificatePem);
+        SecureFile.WriteAllText(AppLoginPath(profile, login.AppName), System.Text.Json.JsonSerializer.Serialize(login, Core.Api.ApiJson.Options));
+    }
+
+    public IReadOnlyList<AppLogin> AppLogins(Profile profile)
+    {
+        var directory = AppDirectory(profile);
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        return Directory.GetFiles(directory, "*.json")
+            .Select(path => System.Text.Json.JsonSerializer.Deserialize<AppLogin>(File.ReadAllText(path), Core.Api.ApiJson.Options))
+            .Where(login => login is not null)
+            .Select(login => login!)
+            .OrderBy(login => login.AppName, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>Deletes an app's certificate, login record and local CA.</summary>
+    public void RemoveAppLogin(Profile profile, string app)
+    {
+        File.Delete(AppCertificatePath(profile, app));
+        File.Delete(AppLoginPath(profile, app));
+        File.Delete(AppLocalCaPath(profile, app));
+    }
+
     public Profile? Current()
     {
         var pointer = Path.Combine(Home, "current-profile");
