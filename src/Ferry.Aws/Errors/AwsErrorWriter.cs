@@ -15,7 +15,7 @@ namespace Ferry.Aws.Errors;
 /// </summary>
 public static class AwsErrorWriter
 {
-    public const string ApiErrorHeader = "X-Teleport-Api-Error";
+    public const string ApiErrorHeader = AwsProxyHeaders.ApiError;
     private const int MaxHeaderLength = 1024;
 
     // Services whose models use awsQuery/ec2Query, for requests that carry no other hint (e.g. a GET without Action).

@@ -192,6 +192,17 @@ public sealed class StsCredentialCacheMotoTests(StsMotoFixture fixture) : IClass
         Assert.Contains("TableNames", resigned.Body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AssumeRoleResponseParser_RealMotoResponse_Parses()
+    {
+        var response = await fixture.Moto.QueryAsync("sts", "AssumeRole", "2011-06-15",
+            [new("RoleArn", fixture.RoleArn), new("RoleSessionName", "kim")], fixture.Agent);
+
+        Assert.True(Ferry.Aws.LocalProxy.AssumeRoleResponseParser.TryParse(System.Text.Encoding.UTF8.GetBytes(response.ToString()), out var parsed));
+        Assert.Equal($"arn:aws:sts::{MotoServer.AccountId}:assumed-role/{StsMotoFixture.RoleName}/kim", parsed!.AssumedRoleArn);
+        Assert.EndsWith("/kim", await CallerArnAsync(parsed), StringComparison.Ordinal);
+    }
+
     private static async Task<(System.Net.HttpStatusCode Status, string Body)> SendAsync(HttpClient http, WireRequest request, IEnumerable<KeyValuePair<string, string>> headers)
     {
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), request.Url) { Content = new ByteArrayContent(request.Body) };
