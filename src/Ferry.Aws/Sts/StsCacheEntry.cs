@@ -23,5 +23,3 @@ internal sealed class StsCacheEntry
 
     public TimeSpan Backoff { get; set; }
 }
-
-internal sealed record StsCachedCredentials(AwsSessionCredentials Credentials, DateTimeOffset RefreshAt, DateTimeOffset UsableUntil);
