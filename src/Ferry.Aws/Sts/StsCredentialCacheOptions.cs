@@ -16,7 +16,8 @@ public sealed class StsCredentialCacheOptions
 
     /// <summary>
     /// The agent's own credentials; null resolves the AWS SDK default chain (environment variables, web identity,
-    /// shared credentials and config files with AWS_PROFILE, container and EC2 instance metadata).
+    /// shared credentials and config files with AWS_PROFILE, container and EC2 instance metadata). The SDK chain reads
+    /// the process environment and ~/.aws itself, not <see cref="Environment"/>.
     /// </summary>
     public AWSCredentials? BaseCredentials { get; init; }
 
