@@ -20,6 +20,7 @@ public sealed class SigV4Authorization
         SignedHeaders = signedHeaders;
         SignedHeadersText = signedHeadersText;
         Signature = signature;
+        CredentialScope = $"{date}/{region}/{service}/{SigV4Constants.Terminator}";
     }
 
     public string AccessKeyId { get; }
@@ -41,7 +42,7 @@ public sealed class SigV4Authorization
     public string Signature { get; }
 
     /// <summary><c>date/region/service/aws4_request</c>.</summary>
-    public string CredentialScope => $"{Date}/{Region}/{Service}/{SigV4Constants.Terminator}";
+    public string CredentialScope { get; }
 
     public bool IsHeaderSigned(string lowerCaseName)
     {

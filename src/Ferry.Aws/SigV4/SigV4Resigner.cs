@@ -103,13 +103,13 @@ public sealed class SigV4Resigner
         }
 
         // 2. The canonical request and the signature.
-        var canonical = new StringBuilder(512);
+        var canonical = StringBuilderCache.Acquire(1);
         canonical.Append(outgoing.Method).Append('\n');
         CanonicalRequest.AppendUri(canonical, outgoing.RawPath, CanonicalRequest.DefaultPathForm(service), CanonicalRequest.IsS3(service));
         canonical.Append('\n');
         CanonicalRequest.AppendQuery(canonical, outgoing.RawQuery, CanonicalRequest.QueryForm.Reencoded);
         canonical.Append('\n');
-        var signedHeaders = new StringBuilder(128);
+        var signedHeaders = StringBuilderCache.Acquire(2, 128);
         for (var i = 0; i < signed.Count; i++)
         {
             var lower = signed[i].Lower;
@@ -134,12 +134,14 @@ public sealed class SigV4Resigner
         }
 
         var signedHeadersText = signedHeaders.ToString();
+        StringBuilderCache.Release(2, signedHeaders);
         canonical.Append('\n').Append(signedHeadersText).Append('\n').Append(payloadHash);
 
         var scope = $"{date}/{region}/{service}/{SigV4Constants.Terminator}";
         var key = _keys.Get(credentials.SecretAccessKey, date, region, service);
         Span<byte> signature = stackalloc byte[SigV4Signature.HexLength];
         SigV4Signature.Compute(key, amzDate, scope, canonical, signature);
+        StringBuilderCache.Release(1, canonical);
         var authorization = string.Create(CultureInfo.InvariantCulture,
             $"{SigV4Constants.Algorithm} Credential={credentials.AccessKeyId}/{scope}, SignedHeaders={signedHeadersText}, Signature={Encoding.ASCII.GetString(signature)}");
 

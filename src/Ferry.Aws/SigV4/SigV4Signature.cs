@@ -18,7 +18,7 @@ internal static class SigV4Signature
     public const int HexLength = 64;
 
     /// <summary>Writes the lower-case hex signature (64 ASCII bytes) of <paramref name="canonicalRequest"/> into <paramref name="destination"/>.</summary>
-    public static void Compute(ReadOnlySpan<byte> signingKey, string amzDate, string scope, StringBuilder canonicalRequest, Span<byte> destination)
+    public static void Compute(SigningKey signingKey, string amzDate, string scope, StringBuilder canonicalRequest, Span<byte> destination)
     {
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         HashUtf8(canonicalRequest, digest);
@@ -38,7 +38,7 @@ internal static class SigV4Signature
             ToHexLower(digest, span.Slice(at, HexLength));
 
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            HMACSHA256.HashData(signingKey, span, mac);
+            signingKey.Sign(span, mac);
             ToHexLower(mac, destination);
         }
         finally

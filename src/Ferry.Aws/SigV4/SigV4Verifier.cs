@@ -79,14 +79,29 @@ public sealed class SigV4Verifier
             return new(SigV4VerificationStatus.InvalidDate, $"X-Amz-Date '{amzDate}' is malformed or not on the credential scope date {authorization.Date}", authorization);
         }
 
-        var received = authorization.Signature;
-        if (received.Length != SigV4Signature.HexLength)
+        if (authorization.Signature.Length != SigV4Signature.HexLength)
         {
             return new(SigV4VerificationStatus.SignatureMismatch, "the signature is not 64 hex characters", authorization);
         }
 
+        var tail = StringBuilderCache.Acquire(0, 256);
+        var canonical = StringBuilderCache.Acquire(1);
+        try
+        {
+            return VerifySignature(request, payload, authorization, expected, amzDate, tail, canonical);
+        }
+        finally
+        {
+            StringBuilderCache.Release(0, tail);
+            StringBuilderCache.Release(1, canonical);
+        }
+    }
+
+    private SigV4VerificationResult VerifySignature(
+        SigV4Request request, SigV4Payload payload, SigV4Authorization authorization, AwsCredentials expected, string amzDate,
+        StringBuilder tail, StringBuilder canonical)
+    {
         // Canonical headers, signed header list and payload hash: the tail shared by every candidate form.
-        var tail = new StringBuilder(256);
         for (var i = 0; i < authorization.SignedHeaders.Count; i++)
         {
             var name = authorization.SignedHeaders[i];
@@ -101,40 +116,47 @@ public sealed class SigV4Verifier
             .Append(payload.Resolve(request.GetHeader(SigV4Constants.AmzContentSha256Header)));
 
         var signingKey = _keys.Get(expected.SecretAccessKey, authorization.Date, authorization.Region, authorization.Service);
-        var receivedSignature = Encoding.ASCII.GetBytes(received);
+        Span<byte> received = stackalloc byte[SigV4Signature.HexLength];
+        Encoding.ASCII.GetBytes(authorization.Signature, received);
+        var context = new MatchContext(request.Method, tail, canonical, signingKey, amzDate, authorization.CredentialScope);
 
         // The spec forms first. Only after a mismatch, the other forms where they differ: clients disagree on
         // normalising "a//b" (botocore collapses it, the .NET and Go SDKs keep it), on re-encoding a path that was
         // not strictly encoded ("/=bucket=name=") and on re-encoding the query. Each is a canonical form of the same
         // request, so accepting it does not weaken the check: the signature still needs the secret.
         var isS3 = CanonicalRequest.IsS3(authorization.Service);
-        var primaryPath = CanonicalRequest.DefaultPathForm(authorization.Service);
-        var paths = new List<string>(3) { BuildPath(request.RawPath, primaryPath, isS3) };
-        var queries = new List<string>(2) { BuildQuery(request.RawQuery, CanonicalRequest.QueryForm.Reencoded) };
-        var canonical = new StringBuilder(512);
-        var tried = 0;
-        if (Matches(paths[0], queries[0]))
+        var primaryPath = BuildPath(request.RawPath, CanonicalRequest.DefaultPathForm(authorization.Service), isS3);
+        var primaryQuery = BuildQuery(request.RawQuery, CanonicalRequest.QueryForm.Reencoded);
+        if (context.Matches(primaryPath, primaryQuery, received))
         {
-            return new(SigV4VerificationStatus.Valid, "the signature matches", authorization) { FormsTried = tried };
+            return new(SigV4VerificationStatus.Valid, "the signature matches", authorization) { FormsTried = 1 };
         }
 
+        var paths = new List<string>(3) { primaryPath };
         if (!isS3 && CanonicalRequest.NeedsNormalization(request.RawPath))
         {
             AddDistinct(paths, BuildPath(request.RawPath, CanonicalRequest.PathForm.EncodedAsSent, isS3));
         }
 
         AddDistinct(paths, BuildPath(request.RawPath, CanonicalRequest.PathForm.Reencoded, isS3));
-
+        var queries = new List<string>(2) { primaryQuery };
         if (request.RawQuery.Length > 0)
         {
             AddDistinct(queries, BuildQuery(request.RawQuery, CanonicalRequest.QueryForm.AsSent));
         }
 
+        var tried = 1;
         for (var p = 0; p < paths.Count; p++)
         {
             for (var q = 0; q < queries.Count; q++)
             {
-                if ((p > 0 || q > 0) && Matches(paths[p], queries[q]))
+                if (p == 0 && q == 0)
+                {
+                    continue;
+                }
+
+                tried++;
+                if (context.Matches(paths[p], queries[q], received))
                 {
                     return new(SigV4VerificationStatus.Valid, "the signature matches", authorization) { FormsTried = tried };
                 }
@@ -142,15 +164,17 @@ public sealed class SigV4Verifier
         }
 
         return new(SigV4VerificationStatus.SignatureMismatch, "the signature does not match the request", authorization) { FormsTried = tried };
+    }
 
-        bool Matches(string path, string query)
+    private readonly ref struct MatchContext(string method, StringBuilder tail, StringBuilder canonical, SigningKey signingKey, string amzDate, string scope)
+    {
+        public bool Matches(string path, string query, ReadOnlySpan<byte> received)
         {
-            tried++;
             canonical.Clear();
-            canonical.Append(request.Method).Append('\n').Append(path).Append('\n').Append(query).Append('\n').Append(tail);
+            canonical.Append(method).Append('\n').Append(path).Append('\n').Append(query).Append('\n').Append(tail);
             Span<byte> computed = stackalloc byte[SigV4Signature.HexLength];
-            SigV4Signature.Compute(signingKey, amzDate, authorization.CredentialScope, canonical, computed);
-            return CryptographicOperations.FixedTimeEquals(computed, receivedSignature);
+            SigV4Signature.Compute(signingKey, amzDate, scope, canonical, computed);
+            return CryptographicOperations.FixedTimeEquals(computed, received);
         }
     }
 

@@ -17,13 +17,13 @@ internal sealed class SigningKeyCache
 {
     internal const int MaxEntries = 1024;
 
-    private readonly ConcurrentDictionary<(string Secret, string Date, string Region, string Service), byte[]> _keys = new();
+    private readonly ConcurrentDictionary<(string Secret, string Date, string Region, string Service), SigningKey> _keys = new();
 
     public static SigningKeyCache Shared { get; } = new();
 
     public int Count => _keys.Count;
 
-    public byte[] Get(string secret, string date, string region, string service)
+    public SigningKey Get(string secret, string date, string region, string service)
     {
         var key = (secret, date, region, service);
         if (_keys.TryGetValue(key, out var signingKey))
@@ -31,7 +31,7 @@ internal sealed class SigningKeyCache
             return signingKey;
         }
 
-        signingKey = Derive(secret, date, region, service);
+        signingKey = new SigningKey(Derive(secret, date, region, service));
         if (_keys.Count >= MaxEntries)
         {
             _keys.Clear();

@@ -2,9 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace Ferry.Aws.Tests.Infrastructure;
 
-/// <summary>A request in the shape botocore_sigv4.py reads.</summary>
-public sealed record WireRequest(string Method, string Url, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body);
-
 /// <summary>botocore's SigV4Auth as an independent signer and verifier (botocore_sigv4.py), batched per call.</summary>
 internal static class Botocore
 {

@@ -1,0 +1,23 @@
+namespace Ferry.Tunnel.Agent;
+
+/// <summary>
+/// Exponential backoff with "equal jitter": each delay is drawn from [ceiling/2, ceiling], the ceiling
+/// doubling from min to max. Jitter keeps a fleet of agents from redialling a restarted proxy in lockstep;
+/// the half that is not random keeps one agent from hammering it.
+/// </summary>
+internal sealed class Backoff(TimeSpan min, TimeSpan max, Random random)
+{
+    private int _attempt;
+
+    public TimeSpan Next()
+    {
+        // 2^20 × min exceeds any sane max; stop counting there so the shift cannot overflow.
+        var factor = Math.Pow(2, Math.Min(_attempt, 20));
+        _attempt++;
+        var ceiling = Math.Min(min.Ticks * factor, max.Ticks);
+        return TimeSpan.FromTicks((long)(ceiling / 2 + random.NextDouble() * ceiling / 2));
+    }
+
+    /// <summary>After a healthy connection the next failure starts from the shortest delay again.</summary>
+    public void Reset() => _attempt = 0;
+}
