@@ -27,6 +27,7 @@ public sealed partial class WatchCache<T> : IAsyncDisposable
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile ConcurrentDictionary<string, T> _items = new(StringComparer.Ordinal);
     private Task? _loop;
+    private long _version;
 
     /// <param name="client">Makes the API client (called again after failures).</param>
     /// <param name="prefix">Storage prefix, e.g. /roles/.</param>
@@ -45,6 +46,9 @@ public sealed partial class WatchCache<T> : IAsyncDisposable
     public Task Ready => _ready.Task;
 
     public ICollection<T> Values => _items.Values;
+
+    /// <summary>Grows on every change, so callers can cache what they derive from the contents.</summary>
+    public long Version => Interlocked.Read(ref _version);
 
     public T? Get(string key) => _items.TryGetValue(key, out var value) ? value : null;
 
@@ -70,15 +74,18 @@ public sealed partial class WatchCache<T> : IAsyncDisposable
                             }
 
                             _items = fresh;
+                            Interlocked.Increment(ref _version);
                             _ready.TrySetResult();
                             backoff = TimeSpan.FromMilliseconds(200);
                             LogSynced(_logger, _prefix, fresh.Count);
                             break;
                         case "put" when change.Key is not null && change.Value is { } json:
                             _items[change.Key] = _decode(json);
+                            Interlocked.Increment(ref _version);
                             break;
                         case "delete" when change.Key is not null:
                             _items.TryRemove(change.Key, out _);
+                            Interlocked.Increment(ref _version);
                             break;
                     }
                 }

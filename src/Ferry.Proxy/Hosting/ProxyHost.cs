@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Ferry.Hosting;
+using Ferry.Proxy.Apps;
 using Ferry.Proxy.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -47,6 +48,10 @@ public static class ProxyHost
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ferry.Proxy.Web");
         app.Use((context, next) => ApiResults.HandleErrorsAsync(context, next, logger));
+        app.UseWebSockets();
+        var forwarder = new AppRequestForwarder(proxy.Tunnels, proxy.AppSessions, proxy.Emit, proxy.Time, proxy.LoggerFactory.CreateLogger("Ferry.Proxy.Apps"));
+        var appTraffic = new AppTrafficMiddleware(proxy, forwarder);
+        app.Use(appTraffic.InvokeAsync);
         WebApiEndpoints.Map(app, proxy);
         return app;
     }

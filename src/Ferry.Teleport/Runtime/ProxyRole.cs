@@ -49,7 +49,8 @@ internal sealed class ProxyRole : IAsyncDisposable
         using var client = new AuthClient(new ApiCaller(FerryHttp.CreateClient(options.AuthApiBase, bootstrap, identity), "the auth server"));
         var status = await client.StatusAsync(cancellationToken);
         var cas = await client.CasAsync(cancellationToken);
-        var server = new ProxyServer(options, identity, cas, status, context.Time);
+        var server = new ProxyServer(options, identity, cas, status, context.Time, context.LoggerFactory);
+        server.AppSessions.Start();
 
         var listen = ListenAddress.Parse(config.Proxy.WebListenAddr.ToString(), "proxy_service.web_listen_addr");
         var certificate = WebCertificate(config, auth, hostId, publicAddrs);
@@ -87,6 +88,6 @@ internal sealed class ProxyRole : IAsyncDisposable
     {
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
-        _server.Dispose();
+        await _server.DisposeAsync();
     }
 }

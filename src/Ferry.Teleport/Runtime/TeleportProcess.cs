@@ -37,7 +37,7 @@ internal sealed class TeleportProcess : IAsyncDisposable
 
             if (config.Apps.Enabled)
             {
-                throw FerryException.NotImplemented("app_service is not available in this build yet");
+                process._running.Add(await AppRole.StartAsync(config, auth, hostId, context, cancellationToken));
             }
 
             return process;

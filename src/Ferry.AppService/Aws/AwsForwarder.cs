@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using Ferry.AppService.Audit;
+using Ferry.Aws.DynamoDb;
+using Ferry.Aws.Endpoints;
+using Ferry.Aws.SigV4;
+using Ferry.Aws.Sts;
+using Ferry.Core.Audit;
+using Ferry.Core.Errors;
+using Ferry.Core.Identity;
+using Ferry.Core.Resources;
+using Ferry.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Ferry.AppService.Aws;
+
+/// <summary>
+/// Sends one SigV4-signed request on to AWS as the user's IAM role (design/aws-access.md §1.7–§1.10):
+/// <code>
+///   resolve the endpoint (X-Forwarded-Host, else the credential scope; AWS_ENDPOINT_URL* override)
+///   → credentials for (role, external id, user) from the STS cache (no STS call while cached)
+///   → drop reserved headers, re-sign with those credentials (headers that were not signed are kept unsigned)
+///   → stream to AWS → stream AWS's answer back unchanged → queue the audit event
+/// </code>
+/// </summary>
+internal sealed class AwsForwarder
+{
+    /// <summary>The request body cap of the reference system: larger uploads must use multipart APIs.</summary>
+    public const long MaxBodyBytes = 70L * 1024 * 1024;
+
+    /// <summary>Bodies up to this size are read to hash them (or for DynamoDB audit); larger ones stream.</summary>
+    private const int BufferLimit = 1024 * 1024;
+
+    private readonly AwsEndpointResolver _endpoints;
+    private readonly StsCredentialCache _sts;
+    private readonly SigV4Resigner _resigner;
+    private readonly HttpClient _upstream;
+    private readonly AuditBatcher _audit;
+    private readonly string _clusterName;
+
+    public AwsForwarder(AwsEndpointResolver endpoints, StsCredentialCache sts, SigV4Resigner resigner, HttpClient upstream, AuditBatcher audit, string clusterName)
+    {
+        _endpoints = endpoints;
+        _sts = sts;
+        _resigner = resigner;
+        _upstream = upstream;
+        _audit = audit;
+        _clusterName = clusterName;
+    }
+
+    public async Task ForwardAsync(HttpContext context, FerryIdentity identity, App app, SigV4Authorization authorization)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var request = context.Request;
+        var ct = context.RequestAborted;
+        var route = identity.RouteToApp!;
+        var (rawPath, rawQuery) = RawTarget(context);
+        var forwardedHosts = request.Headers["X-Forwarded-Host"].Where(h => !string.IsNullOrEmpty(h)).Select(h => h!).ToList();
+        var endpoint = _endpoints.Resolve(forwardedHosts.Count == 0 ? null : forwardedHosts, authorization.Service, authorization.Region);
+
+        var (payload, body) = await ReadPayloadAsync(request, authorization.Service, ct);
+        var sourceIdentity = app.Spec.Aws?.SourceIdentity == true ? RoleSessionName.FromUser(identity.Username) : null;
+        var credentials = await _sts.GetAsync(route.AwsRoleArn!, app.Spec.Aws?.ExternalId, RoleSessionName.FromUser(identity.Username), sourceIdentity, ct: ct);
+
+        var headers = new List<KeyValuePair<string, string>>(request.Headers.Count);
+        foreach (var (name, values) in request.Headers)
+        {
+            if (ReservedHeaders.IsReserved(name) || name.Equals("Host", StringComparison.OrdinalIgnoreCase) || name.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            headers.Add(new(name, values.ToString()));
+        }
+
+        headers.Add(new("Host", endpoint.Authority));
+        var upstreamPath = endpoint.GetUpstreamPath(rawPath);
+        var outgoing = new SigV4Request(request.Method, endpoint.Authority, upstreamPath, rawQuery, headers);
+        var signed = _resigner.Resign(outgoing, payload, authorization.SignedHeaders, authorization.Region, authorization.Service, credentials.Credentials);
+
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), endpoint.BuildRequestUri(upstreamPath, rawQuery));
+        message.Content = body is not null ? new ByteArrayContent(body) : HasBody(request) ? new StreamContent(request.Body) : null;
+        foreach (var (name, value) in signed.Headers)
+        {
+            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            {
+                message.Headers.Host = value;
+            }
+            else if (name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+            {
+                message.Content ??= new ByteArrayContent([]);
+                if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                {
+                    message.Content.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+            else
+            {
+                message.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        if (message.Content is StreamContent && request.ContentLength is { } length)
+        {
+            message.Content.Headers.ContentLength = length;
+        }
+
+        int status;
+        try
+        {
+            using var response = await _upstream.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct);
+            status = (int)response.StatusCode;
+            await CopyResponseAsync(context, response, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw FerryException.Unavailable($"cannot reach AWS at {endpoint.Authority}: {e.Message}", e);
+        }
+
+        Emit(identity, app, authorization, endpoint, request, rawPath, rawQuery, status, started, body);
+    }
+
+    private async Task<(SigV4Payload Payload, byte[]? Body)> ReadPayloadAsync(HttpRequest request, string service, CancellationToken ct)
+    {
+        var declaredHash = request.Headers["X-Amz-Content-Sha256"].ToString();
+        if (declaredHash.StartsWith("STREAMING-AWS4-HMAC-SHA256", StringComparison.Ordinal))
+        {
+            // Chunk signatures chain from the seed signature, which re-signing replaces.
+            throw FerryException.NotImplemented("chunk-signed uploads (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) cannot be re-signed; use an unsigned-payload upload (the default of the aws CLI)");
+        }
+
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            throw FerryException.LimitExceeded($"request body is larger than {MaxBodyBytes / (1024 * 1024)} MB");
+        }
+
+        var isDynamoDb = DynamoDbRequestInfo.IsDynamoDbService(service);
+        var knownHash = SigV4Constants.IsUnsignedPayloadLiteral(declaredHash) || declaredHash.Length == 64;
+        if (knownHash && (!isDynamoDb || request.ContentLength is null or > BufferLimit))
+        {
+            return (SigV4Payload.FromHash(declaredHash), null);
+        }
+
+        if (!HasBody(request))
+        {
+            return (SigV4Payload.Empty, null);
+        }
+
+        using var buffer = new MemoryStream(request.ContentLength is { } size and <= BufferLimit ? (int)size : BufferLimit);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                throw FerryException.LimitExceeded($"request body is larger than {MaxBodyBytes / (1024 * 1024)} MB");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        var body = buffer.ToArray();
+        return (knownHash ? SigV4Payload.FromHash(declaredHash) : SigV4Payload.FromBody(body), body);
+    }
+
+    private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+
+    private static async Task CopyResponseAsync(HttpContext context, HttpResponseMessage response, CancellationToken ct)
+    {
+        var target = context.Response;
+        target.StatusCode = (int)response.StatusCode;
+        foreach (var (name, values) in response.Headers)
+        {
+            if (!ReservedHeaders.IsHopByHop(name))
+            {
+                target.Headers[name] = values.ToArray();
+            }
+        }
+
+        foreach (var (name, values) in response.Content.Headers)
+        {
+            target.Headers[name] = values.ToArray();
+        }
+
+        await response.Content.CopyToAsync(target.Body, ct);
+    }
+
+    private void Emit(FerryIdentity identity, App app, SigV4Authorization authorization, AwsEndpoint endpoint, HttpRequest request, string rawPath, string rawQuery, int status, long started, byte[]? body)
+    {
+        var isDynamoDb = DynamoDbRequestInfo.IsDynamoDbService(authorization.Service);
+        var type = isDynamoDb ? EventTypes.AppSessionDynamoDbRequest : EventTypes.AppSessionRequest;
+        var success = status < 400;
+        var auditEvent = new AuditEvent
+        {
+            Type = type,
+            Code = EventTypes.Code(type, success),
+            Time = DateTimeOffset.UtcNow,
+            Id = Guid.NewGuid().ToString(),
+            ClusterName = _clusterName,
+            User = identity.Username,
+            Success = success,
+        }
+            .Set("sid", identity.RouteToApp!.SessionId)
+            .Set("app_name", app.Name)
+            .Set("app_uri", app.Spec.Uri)
+            .Set("app_public_addr", app.Spec.PublicAddr)
+            .Set("aws_role_arn", identity.RouteToApp.AwsRoleArn)
+            .Set("aws_service", authorization.Service)
+            .Set("aws_region", authorization.Region)
+            .Set("aws_host", endpoint.Authority)
+            .Set("method", request.Method)
+            .Set("path", rawPath)
+            .Set("raw_query", string.IsNullOrEmpty(rawQuery) ? null : rawQuery)
+            .Set("status_code", status)
+            .Set("latency_ms", Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2));
+        if (isDynamoDb)
+        {
+            var info = DynamoDbRequestInfo.Extract(request.Headers["X-Amz-Target"].ToString(), body ?? []);
+            auditEvent.Set("target", info.Target).Set("table_names", info.TableNames.Count > 0 ? info.TableNames : null);
+        }
+
+        _audit.Emit(auditEvent);
+    }
+
+    /// <summary>Path and query exactly as the client sent them: re-escaping would break the signature.</summary>
+    internal static (string Path, string Query) RawTarget(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw))
+        {
+            return (context.Request.Path.ToUriComponent(), context.Request.QueryString.Value?.TrimStart('?') ?? "");
+        }
+
+        var question = raw.IndexOf('?');
+        return question < 0 ? (raw, "") : (raw[..question], raw[(question + 1)..]);
+    }
+}

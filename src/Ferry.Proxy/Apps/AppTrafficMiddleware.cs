@@ -1,0 +1,56 @@
+using Ferry.Core.Resources;
+using Ferry.Hosting;
+using Ferry.Tunnel;
+using Ferry.Tunnel.Proxy;
+using Microsoft.AspNetCore.Http;
+
+namespace Ferry.Proxy.Apps;
+
+/// <summary>
+/// Sorts the proxy's traffic before routing: agents dialing the tunnel, and requests carrying an app
+/// certificate (tsh local proxies) go their own ways; everything else falls through to the web API.
+/// </summary>
+internal sealed class AppTrafficMiddleware
+{
+    private readonly ProxyServer _proxy;
+    private readonly AppRequestForwarder _forwarder;
+
+    public AppTrafficMiddleware(ProxyServer proxy, AppRequestForwarder forwarder)
+    {
+        _proxy = proxy;
+        _forwarder = forwarder;
+    }
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        var caller = ClientIdentity.TryGet(context, _proxy.Verifier, out var error);
+        if (context.Request.Path.Equals(TunnelDefaults.Path, StringComparison.Ordinal))
+        {
+            if (caller is not { } agent || !agent.Identity.HasSystemRole(SystemRoles.App))
+            {
+                await ApiResults.WriteErrorAsync(context, Core.Errors.ErrorKind.AccessDenied, error?.Message ?? "the app tunnel needs an app service host certificate");
+                return;
+            }
+
+            var services = context.Request.Headers[TunnelDefaults.ServicesHeader].ToString()
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            await _proxy.Tunnels.AcceptAsync(context, new TunnelPeer { AgentId = agent.Identity.Username, Services = services });
+            return;
+        }
+
+        if (caller is { } user && user.Identity.RouteToApp is not null && !user.Identity.IsHost)
+        {
+            await _forwarder.ForwardAsync(context, user.Identity, user.Certificate);
+            return;
+        }
+
+        if (error is not null && context.Request.Headers.Authorization.ToString().StartsWith("AWS4-HMAC-SHA256", StringComparison.Ordinal))
+        {
+            // An AWS client whose app certificate no longer verifies (expired): say so rather than a web API 404.
+            await _forwarder.RejectAsync(context, error);
+            return;
+        }
+
+        await next(context);
+    }
+}

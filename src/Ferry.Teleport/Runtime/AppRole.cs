@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using Ferry.AppService;
+using Ferry.Client.Http;
+using Ferry.Config;
+using Ferry.Core.Errors;
+using Ferry.Core.Identity;
+using Ferry.Core.Resources;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Teleport.Runtime;
+
+/// <summary>
+/// Starts the app service. A separate agent dials teleport.proxy_server and joins with its token the first
+/// time; an agent in the same process as auth gets its identity from auth directly and dials the local proxy.
+/// </summary>
+internal sealed class AppRole : IAsyncDisposable
+{
+    private readonly AppAgent _agent;
+
+    private AppRole(AppAgent agent)
+    {
+        _agent = agent;
+    }
+
+    public static async Task<AppRole> StartAsync(FileConfig config, AuthRole? auth, string hostId, ProcessContext context, CancellationToken cancellationToken)
+    {
+        var teleport = config.Teleport;
+        string proxyAddress;
+        if (teleport.ProxyServer is { } proxyServer)
+        {
+            proxyAddress = proxyServer.ToString();
+        }
+        else if (config.Proxy.Enabled)
+        {
+            proxyAddress = AdminIdentity.DialAddress(config.Proxy.WebListenAddr.ToString());
+        }
+        else
+        {
+            throw FerryException.BadParameter("app_service needs teleport.proxy_server: Ferry agents join and connect through the proxy (e.g. proxy_server: teleport.example.com:443)");
+        }
+
+        if (auth is not null)
+        {
+            IssueLocalIdentity(auth, hostId, teleport);
+        }
+
+        var token = ReadToken(teleport.JoinParams);
+        var publicAddr = await ProxyPublicAddressAsync(proxyAddress, cancellationToken);
+        var options = new AppServiceOptions
+        {
+            ProxyAddress = proxyAddress,
+            DataDir = teleport.DataDir,
+            HostId = hostId,
+            NodeName = teleport.NodeName,
+            Apps = config.Apps.Apps.Select(a => a.ToApp(publicAddr)).ToList(),
+            JoinToken = token,
+            CaPins = teleport.CaPins,
+            Insecure = context.Insecure,
+        };
+        var agent = await AppAgent.StartAsync(options, context.LoggerFactory, context.ConfigureLogging, context.Time, cancellationToken);
+        await context.Console.WriteLineAsync($"[APP]    App service {Core.FerryVersion.Current} is serving {string.Join(", ", options.Apps.Select(a => a.Name))} through {proxyAddress}.");
+        context.Logger.LogInformation("App service started for {Apps} through {Proxy}", string.Join(",", options.Apps.Select(a => a.Name)), proxyAddress);
+        return new AppRole(agent);
+    }
+
+    /// <summary>Same process as auth: no token needed, the host identity comes straight from the host CA.</summary>
+    private static void IssueLocalIdentity(AuthRole auth, string hostId, TeleportConfig teleport)
+    {
+        var path = AdminIdentity.HostIdentityPath(teleport.DataDir, SystemRoles.App);
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var authorities = auth.Server.Issuer.Authorities;
+        using var certificate = auth.Server.Issuer.IssueHost(key, hostId, teleport.NodeName, SystemRoles.App, [], auth.Server.Options.HostCertTtl);
+        IdentityFile.Create(key, certificate, authorities.Host.CertificatePem, authorities.User.CertificatePem).Save(path);
+    }
+
+    /// <summary>join_params.token_name is the token itself or, as in the guide, a file holding it.</summary>
+    private static string? ReadToken(JoinParams? join)
+    {
+        if (join is null)
+        {
+            return null;
+        }
+
+        if (!join.TokenIsFilePath)
+        {
+            return join.TokenName;
+        }
+
+        try
+        {
+            return File.ReadAllText(join.TokenName).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw FerryException.BadParameter(
+                $"cannot read the join token file {join.TokenName} (teleport.join_params.token_name): {e.Message}; copy the token printed by `tctl tokens add --type=app` there");
+        }
+    }
+
+    /// <summary>The proxy's public address, for apps that name no public_addr of their own (&lt;app&gt;.&lt;proxy host&gt;).</summary>
+    private static async Task<string> ProxyPublicAddressAsync(string proxyAddress, CancellationToken cancellationToken)
+    {
+        // Only a display default is read here, so the proxy need not be verified yet; joining verifies it.
+        using var proxy = new ProxyClient(proxyAddress, new ServerTrust(true, null));
+        var ping = await proxy.PingAsync(cancellationToken);
+        return ping.ProxyPublicAddr ?? proxyAddress;
+    }
+
+    public ValueTask DisposeAsync() => _agent.DisposeAsync();
+}
