@@ -210,9 +210,9 @@ internal static class CanonicalRequest
         return found;
     }
 
-    public static void AppendTrimmed(StringBuilder sb, string value)
+    public static void AppendTrimmed(StringBuilder sb, string? value)
     {
-        var span = value.AsSpan().Trim();
+        var span = (value ?? string.Empty).AsSpan().Trim();
         var inSpace = false;
         foreach (var c in span)
         {

@@ -66,14 +66,17 @@ internal sealed class TinyHttpServer : IAsyncDisposable
             var parts = lines[0].Split(' ');
             var headers = lines.Skip(1).Where(l => l.Length > 0)
                 .Select(l => new KeyValuePair<string, string>(l[..l.IndexOf(':')], l[(l.IndexOf(':') + 1)..].Trim())).ToList();
-            var request = new TinyRequest(parts[0], parts[1], headers);
+            var length = headers.FirstOrDefault(h => h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).Value;
+            var body = new byte[int.TryParse(length, out var n) ? n : 0];
+            await stream.ReadExactlyAsync(body, _stop.Token);
+            var request = new TinyRequest(parts[0], parts[1], headers, body);
             lock (Requests)
             {
                 Requests.Add(request);
             }
 
-            var (status, contentType, body) = _respond(request);
-            var bytes = Encoding.UTF8.GetBytes(body);
+            var (status, contentType, responseBody) = _respond(request);
+            var bytes = Encoding.UTF8.GetBytes(responseBody);
             var response = $"HTTP/1.1 {status} X\r\nContent-Type: {contentType}\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(response));
             await stream.WriteAsync(bytes);

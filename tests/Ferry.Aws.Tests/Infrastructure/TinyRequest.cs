@@ -1,7 +1,7 @@
 namespace Ferry.Aws.Tests.Infrastructure;
 
 /// <summary>A request seen by <see cref="TinyHttpServer"/>.</summary>
-internal sealed record TinyRequest(string Method, string Target, IReadOnlyList<KeyValuePair<string, string>> Headers)
+internal sealed record TinyRequest(string Method, string Target, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[]? Body = null)
 {
     /// <summary>The decoded query parameters of the request target.</summary>
     public Dictionary<string, string> Query =>
