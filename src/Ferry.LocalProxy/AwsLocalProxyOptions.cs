@@ -40,10 +40,12 @@ public sealed class AwsLocalProxyOptions
     public RemoteCertificateValidationCallback? UpstreamCertificateValidation { get; init; }
 
     /// <summary>
-    /// HTTP/1.1 (ALPN <c>http/1.1</c>, as the reference) or HTTP/2 (ALPN <c>h2</c>) to the Ferry proxy.
-    /// HTTP/1.1 is the default: it measured as fast as HTTP/2 here and every proxy in between speaks it.
+    /// HTTP/1.1 (ALPN <c>http/1.1</c>, as the reference) to the Ferry proxy. HTTP/2 (ALPN <c>h2</c>) is kept for
+    /// measurements only: because <see cref="Http.UpstreamHandler"/> owns the TLS under an <c>http://</c> URI,
+    /// HTTP/2 requests carry <c>:scheme http</c>, which Kestrel refuses on a TLS connection unless
+    /// <c>AllowAlternateSchemes</c> is set; and it measured no faster here.
     /// </summary>
-    public Version UpstreamHttpVersion { get; init; } = HttpVersion.Version11;
+    internal Version UpstreamHttpVersion { get; init; } = HttpVersion.Version11;
 
     /// <summary>Where non-AWS CONNECTs go in <see cref="AwsLocalProxyMode.HttpsProxy"/> mode; null dials them directly.</summary>
     public SystemProxySettings? SystemProxy { get; init; }

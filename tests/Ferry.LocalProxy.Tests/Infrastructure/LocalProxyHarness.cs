@@ -34,6 +34,9 @@ internal sealed class LocalProxyHarness : IAsyncDisposable
 
     public ListLoggerProvider Logs { get; }
 
+    /// <summary>The proxy's log, for assertion messages.</summary>
+    public string LogText => string.Join("\n", Logs.Lines.Select(l => $"{l.Level} {l.EventId} {l.Message} {l.Exception}"));
+
     public static async Task<LocalProxyHarness> StartAsync(
         Uri upstream,
         AwsLocalProxyMode mode,

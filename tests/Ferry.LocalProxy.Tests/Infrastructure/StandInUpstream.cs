@@ -43,6 +43,9 @@ internal sealed class StandInUpstream : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+
+            // Only for the HTTP/2 measurement: the local proxy's HTTP/2 requests say ":scheme http" (see UpstreamHandler).
+            kestrel.AllowAlternateSchemes = true;
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Listen(IPAddress.Loopback, 0, listen =>
             {
