@@ -83,7 +83,7 @@ public sealed class AwsLocalProxy : IAsyncDisposable
 
         // An empty builder: no configuration files, environment or command line can change what tsh binds.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "Ferry.LocalProxy" });
-        builder.Services.AddSingleton(_loggerFactory);
+        builder.Logging.ClearProviders().AddProvider(new HostLoggerProvider(_loggerFactory)).SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
