@@ -71,7 +71,7 @@ internal static class StartCommand
         builder.ClearProviders();
         builder.SetMinimumLevel(ToLevel(config.Teleport.Log.Severity));
         // Kestrel and hosting are chatty at Information; keep their warnings.
-        builder.AddFilter("Microsoft", LogLevel.Warning);
+        builder.AddFilter("Microsoft", Environment.GetEnvironmentVariable("FERRY_DEBUG_FRAMEWORK") == "1" ? LogLevel.Debug : LogLevel.Warning);
         builder.AddProvider(new NonDisposingProvider(provider));
     }
 
