@@ -57,6 +57,7 @@ internal sealed class AgentHost : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(new TestOutputLoggerProvider(output, agentId));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         var client = new TunnelClient(options, LoggerFactory.Create(l => l.AddProvider(new TestOutputLoggerProvider(output, agentId)).SetMinimumLevel(LogLevel.Debug)));
