@@ -40,9 +40,13 @@ internal sealed class AgentHost : IAsyncDisposable
 
     public static async Task<AgentHost> StartAsync(
         ITestOutputHelper output, Uri proxyUrl, string agentId, string[] services,
-        Func<TunnelClientOptions, TunnelClientOptions>? configure = null, bool listenDirect = false)
+        Func<TunnelClientOptions, TunnelClientOptions>? configure = null, bool listenDirect = false, bool granted = true)
     {
-        ProxyHost.Grants[agentId] = services;
+        if (granted)
+        {
+            ProxyHost.Grants[agentId] = services;
+        }
+
         var options = new TunnelClientOptions
         {
             ProxyUrl = proxyUrl,
