@@ -55,6 +55,11 @@ public sealed class TunnelFailoverTests(ITestOutputHelper output)
         output.WriteLine($"during the stop: {Describe(during)}");
 
         var after = await WhoAnswersAsync(proxy, "app-f", 50);
+        foreach (var failure in failures)
+        {
+            output.WriteLine($"FAILURE: {failure}");
+        }
+
         Assert.Empty(failures);
         Assert.Equal(50, after.GetValueOrDefault("agent-f2"));
         Assert.Equal(["agent-f2"], proxy.Tunnels.AgentsFor("app-f"));

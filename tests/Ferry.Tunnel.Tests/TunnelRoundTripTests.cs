@@ -102,6 +102,47 @@ public sealed class TunnelRoundTripTests(ITestOutputHelper output)
         Assert.True(elapsed < TimeSpan.FromSeconds(10), $"took {elapsed}: the requests did not run concurrently");
     }
 
+    [Fact]
+    public async Task ConcurrentRequests_MoreThanTheTunnelsCarry_WaitForAStreamAndComplete()
+    {
+        await using var proxy = await ProxyHost.StartAsync(output);
+        await using var agent = await AgentHost.StartAsync(output, proxy.Url, "agent-queue", ["app-queue"]);
+        await Eventually.TrueAsync(() => agent.Client.ConnectedTunnels == 2, Timeout, "both tunnels are up");
+        await Eventually.TrueAsync(() => proxy.Tunnels.AgentsFor("app-queue").Count == 1, Timeout, "the proxy sees the agent");
+
+        // 300 at once: two tunnels carry 200 streams; the rest queue in the HTTP/2 client until streams free.
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 300).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/slow?ms=300");
+            using var response = await proxy.Tunnels.SendAsync("app-queue", request, CancellationToken.None);
+            return response.StatusCode;
+        })).WaitAsync(Timeout);
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(2, agent.ConnectionsUsed.Count);
+    }
+
+    [Fact]
+    public async Task AcceptAsync_NotAWebSocketRequest_Returns400()
+    {
+        await using var proxy = await ProxyHost.StartAsync(output);
+        ProxyHost.Grants["agent-plain"] = ["app-plain"];
+        using var handler = new SocketsHttpHandler
+        {
+            SslOptions =
+            {
+                ClientCertificates = [TestPki.AgentCertificate("agent-plain")],
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => TestPki.ChainsToCa(certificate as System.Security.Cryptography.X509Certificates.X509Certificate2),
+            },
+        };
+        using var client = new HttpClient(handler);
+
+        using var response = await client.GetAsync(new Uri(proxy.Url, TunnelDefaults.Path));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(proxy.Tunnels.AgentsFor("app-plain"));
+    }
+
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(", ", values)
         : response.Content.Headers.TryGetValues(name, out var contentValues) ? string.Join(", ", contentValues)

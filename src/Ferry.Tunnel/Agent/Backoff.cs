@@ -11,9 +11,9 @@ internal sealed class Backoff(TimeSpan min, TimeSpan max, Random random)
 
     public TimeSpan Next()
     {
-        // 2^20 × min exceeds any sane max; stop counting there so the shift cannot overflow.
-        var factor = Math.Pow(2, Math.Min(_attempt, 20));
-        _attempt++;
+        // 2^20 × min exceeds any sane max; stop counting there.
+        var factor = Math.Pow(2, _attempt);
+        _attempt = Math.Min(_attempt + 1, 20);
         var ceiling = Math.Min(min.Ticks * factor, max.Ticks);
         return TimeSpan.FromTicks((long)(ceiling / 2 + random.NextDouble() * ceiling / 2));
     }

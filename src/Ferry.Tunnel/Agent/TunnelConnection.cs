@@ -42,10 +42,18 @@ internal sealed class TunnelConnection : ConnectionContext,
         Features.Set<IConnectionLifetimeFeature>(this);
         Features.Set<IConnectionEndPointFeature>(this);
 
-        // The proxy went away: tell Kestrel, which aborts the requests still running on this tunnel.
+        // The tunnel failed: tell Kestrel, which aborts the requests still running on it. A clean close from
+        // the proxy is left to the end of the input, so Kestrel finishes and our close reply still goes out.
         _transport.Receiving.ContinueWith(
-            static (_, state) => ((TunnelConnection)state!).SignalClosed(), this,
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            static (_, state) =>
+            {
+                var connection = (TunnelConnection)state!;
+                if (connection._transport.ReceiveError is not null)
+                {
+                    connection.SignalClosed();
+                }
+            },
+            this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public override string ConnectionId { get; set; }
@@ -103,6 +111,18 @@ internal sealed class TunnelConnection : ConnectionContext,
 
         var remote = new DnsEndPoint(options.ProxyUrl.Host, options.ProxyUrl.Port);
         return new TunnelConnection(id, socket, localEndPoint, remote, options.CloseTimeout, timeProvider, logger);
+    }
+
+    /// <summary>Aborts the tunnel if the proxy never started HTTP/2 on it; see <see cref="WebSocketTransport.TryAbortUnused"/>.</summary>
+    public bool TryAbortUnused()
+    {
+        if (!_transport.TryAbortUnused())
+        {
+            return false;
+        }
+
+        SignalClosed();
+        return true;
     }
 
     public override void Abort(ConnectionAbortedException abortReason)

@@ -65,7 +65,11 @@ internal sealed class TunnelConnectionListener : IConnectionListener
         return null; // Kestrel's signal that the listener is done
     }
 
-    /// <summary>Stops dialling. Tunnels Kestrel already has stay up so it can drain them (GOAWAY, then close).</summary>
+    /// <summary>
+    /// Stops dialling, and closes the tunnels the proxy has not started using: otherwise the proxy could pick
+    /// one just as Kestrel's shutdown closes it, and a request would fail instead of going to another agent.
+    /// Tunnels in use stay up so Kestrel can drain them (GOAWAY, then close).
+    /// </summary>
     public async ValueTask UnbindAsync(CancellationToken cancellationToken = default)
     {
         if (!_stopping.IsCancellationRequested)
@@ -75,6 +79,11 @@ internal sealed class TunnelConnectionListener : IConnectionListener
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         _accepted.Writer.TryComplete();
+        foreach (var connection in _live.Keys)
+        {
+            connection.TryAbortUnused();
+        }
+
         while (_accepted.Reader.TryRead(out var unaccepted))
         {
             await unaccepted.DisposeAsync().ConfigureAwait(false);

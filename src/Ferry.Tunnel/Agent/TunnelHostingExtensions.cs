@@ -35,8 +35,10 @@ public static class TunnelHostingExtensions
 
         // A spare tunnel may wait a long time before the proxy starts HTTP/2 on it, and an HTTP/2 connection
         // may sit idle between bursts. Kestrel would close both after KeepAliveTimeout (130 s), and the agent
-        // would redial for nothing; liveness is what the WebSocket and HTTP/2 pings are for.
-        limits.KeepAliveTimeout = Timeout.InfiniteTimeSpan;
+        // would redial for nothing; liveness is what the WebSocket and HTTP/2 pings are for. Not
+        // InfiniteTimeSpan: Kestrel's HTTP/2 timeout arithmetic turns it into "already expired" and closes
+        // every idle connection on its next one-second heartbeat. A day costs one redial a day at most.
+        limits.KeepAliveTimeout = Max(limits.KeepAliveTimeout, TimeSpan.FromDays(1));
         limits.Http2.KeepAlivePingDelay = Min(limits.Http2.KeepAlivePingDelay, TimeSpan.FromSeconds(15));
         limits.Http2.KeepAlivePingTimeout = Min(limits.Http2.KeepAlivePingTimeout, TimeSpan.FromSeconds(10));
 
@@ -55,4 +57,6 @@ public static class TunnelHostingExtensions
 
     // TimeSpan.MaxValue (Kestrel's "off") compares greater than anything, so Min turns pings on.
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

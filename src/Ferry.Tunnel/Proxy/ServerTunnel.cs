@@ -40,15 +40,17 @@ internal sealed class ServerTunnel
     public void Unacquire() => Interlocked.CompareExchange(ref _state, Idle, InUse);
 
     /// <summary>The stream for the HTTP/2 client; disposing it releases the tunnel (and closes it).</summary>
-    public Stream OpenStream() => new DuplexPipeStream(_transport, () => _released.TrySetResult());
+    public Stream OpenStream() => new TunnelStream(_transport, () => _released.TrySetResult());
 
     public void Abort() => _transport.Abort();
 
-    /// <summary>Runs until the tunnel is closed for good; the WebSocket request stays open that long.</summary>
-    public async Task RunAsync(TimeSpan closeTimeout, TimeProvider timeProvider, CancellationToken requestAborted)
+    /// <summary>
+    /// Runs until the tunnel is closed for good; the WebSocket request stays open that long. The request's
+    /// abort token is not watched: it fires when the agent's FIN arrives, possibly before the receive loop has
+    /// read the last frames (an HTTP/2 GOAWAY among them), and the receive loop sees the end by itself.
+    /// </summary>
+    public async Task RunAsync(TimeSpan closeTimeout, TimeProvider timeProvider)
     {
-        using var abort = requestAborted.Register(static t => ((WebSocketTransport)t!).Abort(), _transport);
-
         await Task.WhenAny(_transport.Receiving, _released.Task).ConfigureAwait(false);
         if (!_released.Task.IsCompleted)
         {

@@ -91,7 +91,7 @@ public sealed class TunnelServer : IAsyncDisposable
         // 4. Hold the request open while the tunnel lives; the last one to close disconnects the agent.
         try
         {
-            await tunnel.RunAsync(_options.CloseTimeout, _timeProvider, context.RequestAborted).ConfigureAwait(false);
+            await tunnel.RunAsync(_options.CloseTimeout, _timeProvider).ConfigureAwait(false);
         }
         finally
         {
@@ -197,8 +197,18 @@ public sealed class TunnelServer : IAsyncDisposable
         // ConnectCallback failed (no tunnel obtainable), including a retry SocketsHttpHandler makes on its
         // own when a connection closes before a request's headers were written on it.
         HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => true,
+        // The tunnel died before the agent's Kestrel answered on it (see TunnelStream).
+        HttpRequestException => InnerExceptions(ex).Any(e => e is TunnelClosedException { AgentNeverAnswered: true }),
         _ => false,
     };
+
+    private static IEnumerable<Exception> InnerExceptions(Exception ex)
+    {
+        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            yield return inner;
+        }
+    }
 
     private (AgentTunnels Agent, bool IsNew, int Count) Register(TunnelPeer peer, ServerTunnel tunnel)
     {

@@ -8,7 +8,7 @@ namespace Ferry.Tunnel.Transport;
 /// <summary>
 /// Turns one WebSocket into a byte stream, shaped as a pair of pipes, the way Kestrel's socket transport
 /// turns a socket into one. Both ends of the tunnel use it: the agent hands it to Kestrel as a connection's
-/// transport, the proxy hands it (wrapped in <see cref="DuplexPipeStream"/>) to SocketsHttpHandler.
+/// transport, the proxy hands it (wrapped in a <c>TunnelStream</c>) to SocketsHttpHandler.
 /// <code>
 ///   peer ──ws frames──► ReceiveLoop ──► Input pipe  ──► HTTP/2 (Kestrel or SocketsHttpHandler) reads
 ///   peer ◄──ws frames── SendLoop    ◄── Output pipe ◄── HTTP/2 writes
@@ -19,14 +19,17 @@ namespace Ferry.Tunnel.Transport;
 /// and cancelling a WebSocket receive aborts the WebSocket, so the graceful close would be lost. A
 /// receive that nothing cancels also notices a close, or a dead peer, while the tunnel is idle.
 /// Lifecycle: the consumer completes <see cref="Output"/> → a close frame is sent after the last bytes;
-/// the peer's close frame → <see cref="Input"/> completes (end of stream); any failure or
-/// <see cref="Abort"/> → both pipes complete with an <see cref="IOException"/>.
+/// the peer's close frame → <see cref="Input"/> ends; a failure or <see cref="Abort"/> → <see cref="Input"/>
+/// ends after the bytes already received, with <see cref="ReceiveError"/> set, and writes fail.
 /// </summary>
 internal sealed class WebSocketTransport : IDuplexPipe
 {
     // Big enough that a large body moves in few WebSocket frames and TLS records; the HTTP/2 flow-control
     // windows, not these pipes, bound how much is in flight.
     private const int MaxFrameSize = 64 * 1024;
+    private const int Fresh = 0;
+    private const int Used = 1;
+    private const int ClosedUnused = 2;
     private static readonly PipeOptions Options = new(
         minimumSegmentSize: 16 * 1024,
         pauseWriterThreshold: 1024 * 1024,
@@ -38,6 +41,7 @@ internal sealed class WebSocketTransport : IDuplexPipe
     private readonly Pipe _outgoing = new(Options);
     private readonly ILogger _logger;
     private readonly string _name;
+    private int _use; // Fresh, Used or ClosedUnused
 
     public WebSocketTransport(WebSocket webSocket, string name, ILogger logger)
     {
@@ -49,11 +53,17 @@ internal sealed class WebSocketTransport : IDuplexPipe
         Completion = CompleteAsync();
     }
 
-    /// <summary>Bytes from the peer. Completes at the peer's close frame, or with an error.</summary>
+    /// <summary>
+    /// Bytes from the peer. Ends (without an error) at the peer's close frame or when the connection fails;
+    /// <see cref="ReceiveError"/> tells the two apart.
+    /// </summary>
     public PipeReader Input => _incoming.Reader;
 
     /// <summary>Bytes to the peer. Complete it to send the close frame.</summary>
     public PipeWriter Output => _outgoing.Writer;
+
+    /// <summary>Why receiving stopped, when the peer did not close cleanly; set before <see cref="Input"/> ends.</summary>
+    public Exception? ReceiveError { get; private set; }
 
     /// <summary>Completes when nothing more will come from the peer (closed, failed or aborted).</summary>
     public Task Receiving { get; }
@@ -63,6 +73,24 @@ internal sealed class WebSocketTransport : IDuplexPipe
 
     /// <summary>Completes when both directions are done and the WebSocket is disposed.</summary>
     public Task Completion { get; }
+
+    /// <summary>True once the peer sent a byte (on the proxy: the agent's Kestrel took up HTTP/2 on it).</summary>
+    public bool HasReceivedData => Volatile.Read(ref _use) == Used;
+
+    /// <summary>
+    /// Aborts the tunnel if the peer never sent a byte on it, atomically with the receive loop: no byte is
+    /// passed on after this returns true, so the consumer never started on anything the peer sent.
+    /// </summary>
+    public bool TryAbortUnused()
+    {
+        if (Interlocked.CompareExchange(ref _use, ClosedUnused, Fresh) != Fresh)
+        {
+            return false;
+        }
+
+        Abort();
+        return true;
+    }
 
     /// <summary>Tears the tunnel down at once; both directions fail with an <see cref="IOException"/>.</summary>
     public void Abort()
@@ -76,7 +104,6 @@ internal sealed class WebSocketTransport : IDuplexPipe
 
     private async Task ReceiveLoopAsync()
     {
-        Exception? error = null;
         try
         {
             while (true)
@@ -87,6 +114,12 @@ internal sealed class WebSocketTransport : IDuplexPipe
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     break;
+                }
+
+                if (result.Count > 0 && Volatile.Read(ref _use) != Used
+                    && Interlocked.CompareExchange(ref _use, Used, Fresh) == ClosedUnused)
+                {
+                    throw new OperationCanceledException("The unused tunnel was closed.");
                 }
 
                 _incoming.Writer.Advance(result.Count);
@@ -104,11 +137,14 @@ internal sealed class WebSocketTransport : IDuplexPipe
         }
         catch (Exception ex)
         {
-            error = new IOException("The tunnel connection was lost.", ex);
+            ReceiveError = new IOException("The tunnel connection was lost.", ex);
             TunnelLog.TransportReceiveFailed(_logger, _name, ex);
         }
 
-        await _incoming.Writer.CompleteAsync(error).ConfigureAwait(false);
+        // Completed without the error: a pipe completed with one throws it at the reader at once, and the
+        // bytes already received (an HTTP/2 GOAWAY, the end of a response) would be lost. The reader gets
+        // them first, then the end of the stream, and can ask for ReceiveError.
+        await _incoming.Writer.CompleteAsync().ConfigureAwait(false);
     }
 
     private async Task SendLoopAsync()

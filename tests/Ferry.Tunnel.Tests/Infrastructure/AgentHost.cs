@@ -40,9 +40,13 @@ internal sealed class AgentHost : IAsyncDisposable
 
     public static async Task<AgentHost> StartAsync(
         ITestOutputHelper output, Uri proxyUrl, string agentId, string[] services,
-        Func<TunnelClientOptions, TunnelClientOptions>? configure = null, bool listenDirect = false)
+        Func<TunnelClientOptions, TunnelClientOptions>? configure = null, bool listenDirect = false, bool granted = true)
     {
-        ProxyHost.Grants[agentId] = services;
+        if (granted)
+        {
+            ProxyHost.Grants[agentId] = services;
+        }
+
         var options = new TunnelClientOptions
         {
             ProxyUrl = proxyUrl,
@@ -57,6 +61,7 @@ internal sealed class AgentHost : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(new TestOutputLoggerProvider(output, agentId));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         var client = new TunnelClient(options, LoggerFactory.Create(l => l.AddProvider(new TestOutputLoggerProvider(output, agentId)).SetMinimumLevel(LogLevel.Debug)));

@@ -17,7 +17,7 @@ internal sealed class TestOutputLoggerProvider(ITestOutputHelper output, string 
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) =>
-            logLevel >= (category.StartsWith("Ferry", StringComparison.Ordinal) ? LogLevel.Debug : LogLevel.Warning);
+            logLevel >= (category.StartsWith("Ferry", StringComparison.Ordinal) || category.Contains("Kestrel", StringComparison.Ordinal) ? LogLevel.Debug : LogLevel.Warning);
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

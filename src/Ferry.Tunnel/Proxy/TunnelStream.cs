@@ -1,26 +1,34 @@
 using System.Buffers;
 using System.IO.Pipelines;
 
-namespace Ferry.Tunnel.Transport;
+using Ferry.Tunnel.Transport;
+
+namespace Ferry.Tunnel.Proxy;
 
 /// <summary>
-/// A <see cref="Stream"/> over a pair of pipes: what SocketsHttpHandler's ConnectCallback must return.
-/// Disposing it completes both pipes, which the transport turns into a WebSocket close.
+/// A tunnel as the <see cref="Stream"/> SocketsHttpHandler's ConnectCallback must return. Disposing it
+/// completes both pipes, which the transport turns into a WebSocket close.
+/// When the tunnel fails before the agent sent a single byte, reads and writes fail with a
+/// <see cref="TunnelClosedException"/> saying so: the agent's Kestrel answers the HTTP/2 preface with its
+/// SETTINGS before it reads any request, so no request on this connection can have reached the agent's app,
+/// and <see cref="TunnelServer.SendAsync"/> may safely try another agent.
 /// </summary>
-internal sealed class DuplexPipeStream : Stream
+internal sealed class TunnelStream : Stream
 {
+    private readonly WebSocketTransport _transport;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private int _disposed;
     private int _reading;
     private int _inputCompleted;
 
-    private readonly Action? _onDisposed;
+    private readonly Action _onDisposed;
 
-    public DuplexPipeStream(IDuplexPipe pipe, Action? onDisposed = null)
+    public TunnelStream(WebSocketTransport transport, Action onDisposed)
     {
-        _input = pipe.Input;
-        _output = pipe.Output;
+        _transport = transport;
+        _input = transport.Input;
+        _output = transport.Output;
         _onDisposed = onDisposed;
     }
 
@@ -32,11 +40,29 @@ internal sealed class DuplexPipeStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        ThrowIfClosed();
         Interlocked.Exchange(ref _reading, 1);
         try
         {
-            return await ReadCoreAsync(destination, cancellationToken).ConfigureAwait(false);
+            var read = await ReadCoreAsync(destination, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                if (!_transport.HasReceivedData)
+                {
+                    throw TunnelClosedException.BeforeAgentAnswered(_transport.ReceiveError);
+                }
+
+                if (_transport.ReceiveError is { } error)
+                {
+                    throw error;
+                }
+            }
+
+            return read;
+        }
+        catch (IOException ex) when (ex is not TunnelClosedException && !_transport.HasReceivedData)
+        {
+            throw TunnelClosedException.BeforeAgentAnswered(ex);
         }
         finally
         {
@@ -59,7 +85,7 @@ internal sealed class DuplexPipeStream : Stream
             if (result.IsCanceled)
             {
                 _input.AdvanceTo(buffer.Start);
-                ObjectDisposedException.ThrowIf(_disposed != 0, this);
+                ThrowIfClosed();
                 throw new OperationCanceledException(cancellationToken);
             }
 
@@ -88,12 +114,12 @@ internal sealed class DuplexPipeStream : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        ThrowIfClosed();
         var result = await _output.WriteAsync(source, cancellationToken).ConfigureAwait(false);
         if (result.IsCompleted)
         {
             // The transport stopped sending (the WebSocket failed); the bytes went nowhere.
-            throw new IOException("The tunnel connection was lost.");
+            throw _transport.HasReceivedData ? new IOException("The tunnel connection was lost.") : TunnelClosedException.BeforeAgentAnswered(null);
         }
     }
 
@@ -128,7 +154,7 @@ internal sealed class DuplexPipeStream : Stream
                 _input.CancelPendingRead();
             }
 
-            _onDisposed?.Invoke();
+            _onDisposed();
         }
 
         base.Dispose(disposing);
@@ -139,6 +165,17 @@ internal sealed class DuplexPipeStream : Stream
         Dispose(true);
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
+    }
+
+    // SocketsHttpHandler may write its preface after its read loop already saw the tunnel end and disposed us.
+    private void ThrowIfClosed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw _transport.HasReceivedData
+                ? new ObjectDisposedException(nameof(TunnelStream))
+                : TunnelClosedException.BeforeAgentAnswered(new ObjectDisposedException(nameof(TunnelStream)));
+        }
     }
 
     private void CompleteInput()

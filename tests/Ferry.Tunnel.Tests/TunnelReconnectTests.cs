@@ -1,0 +1,82 @@
+using System.Net;
+using Ferry.Tunnel.Agent;
+using Ferry.Tunnel.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Ferry.Tunnel.Tests;
+
+public sealed class TunnelReconnectTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task ProxyRestart_AgentReconnectsByItselfWithBackoff_AndRequestsWorkAgain()
+    {
+        var proxy = await ProxyHost.StartAsync(output);
+        var port = proxy.Port;
+        await using var agent = await AgentHost.StartAsync(output, proxy.Url, "agent-r", ["app-r"]);
+        await Eventually.TrueAsync(() => proxy.Tunnels.AgentsFor("app-r").Count == 1, Timeout, "the proxy sees the agent");
+        Assert.Equal("agent-r", await WhoAmIAsync(proxy, "app-r"));
+
+        await proxy.DisposeAsync();
+        await Eventually.TrueAsync(() => !agent.Client.IsConnected, Timeout, "the agent notices the proxy is gone");
+        // Down long enough for a few failed dials (backoff 100 ms doubling up to 2 s in these tests).
+        await Eventually.TrueAsync(() => agent.Client.LastError is not null, Timeout, "a dial fails while the proxy is down");
+        await Task.Delay(1000);
+
+        await using var restarted = await ProxyHost.StartAsync(output, port);
+        await agent.Client.WaitUntilConnectedAsync().WaitAsync(Timeout);
+        await Eventually.TrueAsync(() => restarted.Tunnels.AgentsFor("app-r").Count == 1, Timeout, "the new proxy sees the agent");
+
+        Assert.Equal("agent-r", await WhoAmIAsync(restarted, "app-r"));
+        Assert.IsType<TunnelConnectException>(agent.Client.LastError);
+        output.WriteLine($"last dial error while the proxy was down: {agent.Client.LastError.Message}");
+    }
+
+    [Fact]
+    public async Task UntrustedProxyCertificate_AgentRefusesToConnect()
+    {
+        await using var proxy = await ProxyHost.StartAsync(output, certificate: TestPki.RogueProxyCertificate);
+        var checks = 0;
+        await using var agent = await AgentHost.StartAsync(output, proxy.Url, "agent-x", ["app-x"], options => new TunnelClientOptions
+        {
+            ProxyUrl = options.ProxyUrl,
+            ClientCertificate = options.ClientCertificate,
+            AgentId = options.AgentId,
+            Services = options.Services,
+            ServerCertificateValidation = (certificate, chain, errors) =>
+            {
+                Interlocked.Increment(ref checks);
+                return options.ServerCertificateValidation(certificate, chain, errors);
+            },
+        });
+
+        await Eventually.TrueAsync(() => agent.Client.LastError is not null && Volatile.Read(ref checks) > 0, Timeout, "a dial is refused");
+        await Task.Delay(500);
+
+        Assert.False(agent.Client.IsConnected);
+        Assert.Empty(proxy.Tunnels.AgentsFor("app-x"));
+        var error = Assert.IsType<TunnelConnectException>(agent.Client.LastError);
+        Assert.Contains("TLS handshake failed", error.Message);
+    }
+
+    [Fact]
+    public async Task AgentTheProxyDoesNotAdmit_IsToldWhy_AndNeverServes()
+    {
+        await using var proxy = await ProxyHost.StartAsync(output);
+        await using var agent = await AgentHost.StartAsync(output, proxy.Url, "agent-n", ["app-n"], granted: false);
+
+        await Eventually.TrueAsync(() => agent.Client.LastError is TunnelConnectException, Timeout, "a dial is refused");
+        Assert.Contains("refused the agent (HTTP 403)", agent.Client.LastError!.Message);
+        Assert.False(agent.Client.IsConnected);
+        Assert.Empty(proxy.Tunnels.AgentsFor("app-n"));
+    }
+
+    private static async Task<string> WhoAmIAsync(ProxyHost proxy, string service)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/whoami");
+        using var response = await proxy.Tunnels.SendAsync(service, request, CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+}
