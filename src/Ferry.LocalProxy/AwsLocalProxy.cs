@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -31,6 +32,7 @@ public sealed class AwsLocalProxy : IAsyncDisposable
     private readonly ILogger _logger;
     private WebApplication? _app;
     private HttpMessageInvoker? _invoker;
+    private ConnectHandler? _connect;
 
     public AwsLocalProxy(AwsLocalProxyOptions options)
     {
@@ -80,9 +82,12 @@ public sealed class AwsLocalProxy : IAsyncDisposable
         var requests = new AwsRequestHandler(_options.LocalCredentials, new SigV4Verifier(), forwarder, _options.MaxRequestBodySize, _logger);
         var tls = new TlsOptionsCache(_options.Ca);
         var connect = new ConnectHandler(new TunnelDialer(_options.SystemProxy, _options.TunnelConnectTimeout), _logger);
+        _connect = connect;
 
         // An empty builder: no configuration files, environment or command line can change what tsh binds.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "Ferry.LocalProxy" });
+        // Keep-alive connections close at once on stop; a request still in flight gets this long to finish.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Logging.ClearProviders().AddProvider(new HostLoggerProvider(_loggerFactory)).SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
@@ -149,6 +154,7 @@ public sealed class AwsLocalProxy : IAsyncDisposable
             return;
         }
 
+        _connect?.Stop();
         await app.StopAsync(cancellationToken);
         await app.DisposeAsync();
         _invoker?.Dispose();

@@ -77,6 +77,23 @@ public sealed class ForwardProxyTests(UpstreamFixture fixture) : IClassFixture<U
         }
     }
 
+    [Fact]
+    public async Task Stop_WithOpenTunnel_ReturnsPromptlyAndClosesIt()
+    {
+        using var echo = new EchoServer();
+        var harness = await LocalProxyHarness.StartAsync(Upstream.BaseAddress, AwsLocalProxyMode.HttpsProxy);
+        using var tcp = await ConnectAsync(harness.Proxy.Port);
+        var stream = tcp.GetStream();
+        Assert.StartsWith("HTTP/1.1 200 ", await SendHeadAsync(stream, $"CONNECT 127.0.0.1:{echo.Port} HTTP/1.0\r\n\r\n"));
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await harness.DisposeAsync();
+
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(3), $"stopping took {stopping.Elapsed}");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, await stream.ReadAsync(new byte[1], timeout.Token));
+    }
+
     [Theory]
     [InlineData("127.0.0.1:1")]
     [InlineData("no-such-host.invalid:443")]

@@ -265,6 +265,24 @@ public sealed class ForwardingTests(UpstreamFixture fixture) : IClassFixture<Ups
         Assert.Equal("localhost", recorded.ServerName);
     }
 
+    [Fact]
+    public async Task Http2Client_EndpointUrlMode_IsServed()
+    {
+        Upstream.Clear();
+        await using var harness = await LocalProxyHarness.StartAsync(Upstream.BaseAddress, AwsLocalProxyMode.EndpointUrl);
+        using var client = harness.CreateClient();
+        using var request = await SignedRequests.ListTablesAsync(harness.UrlFor("", "/"), harness.Credentials);
+        request.Version = HttpVersion.Version20;
+        request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+
+        using var response = await client.SendAsync(request);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}\n{harness.LogText}");
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.Equal(StandInUpstream.ListTablesJson, await response.Content.ReadAsStringAsync());
+        Assert.Equal($"localhost:{harness.Proxy.Port}", Assert.Single(Upstream.Requests).Host);
+    }
+
     /// <summary>A stream without a length, so HttpClient has to send it chunked.</summary>
     private sealed class NonSeekableStream(byte[] data) : MemoryStream(data)
     {

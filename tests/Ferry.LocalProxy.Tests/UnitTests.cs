@@ -138,6 +138,54 @@ public sealed class UnitTests
     }
 
     [Fact]
+    public async Task UpstreamHandlerFactory_ReceivesTheUpstreamUrlAndTheClientHost()
+    {
+        var directory = Directory.CreateTempSubdirectory("ferry-localproxy-").FullName;
+        using var ca = Certificates.LocalCertificateAuthority.FromAppCertificate(TestPki.Instance.AppCertificate);
+        var credentials = LocalAwsCredentials.Create(_ => null);
+        var fake = new RecordingHandler();
+        await using (var proxy = new AwsLocalProxy(new AwsLocalProxyOptions
+        {
+            Mode = AwsLocalProxyMode.EndpointUrl,
+            LocalCredentials = credentials,
+            Ca = ca,
+            CaBundlePath = Path.Combine(directory, "ca.pem"),
+            UpstreamBase = new Uri("https://ferry.example.com:3080/prefix/"),
+            ClientCertificate = TestPki.Instance.AppCertificate,
+            UpstreamHandlerFactory = () => fake,
+        }))
+        {
+            await proxy.StartAsync(CancellationToken.None);
+            var handler = new SocketsHttpHandler();
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+            using var client = new HttpClient(handler);
+            using var request = await SignedRequests.ListTablesAsync(new Uri($"https://127.0.0.1:{proxy.Port}/a%20b?x=1"), credentials);
+
+            using var response = await client.SendAsync(request);
+
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+            Assert.Equal("https://ferry.example.com:3080/prefix/a%20b?x=1", fake.Uri);
+            Assert.Equal($"127.0.0.1:{proxy.Port}", fake.Host);
+        }
+
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private sealed class RecordingHandler : HttpMessageHandler
+    {
+        public string? Uri { get; private set; }
+
+        public string? Host { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Uri = request.RequestUri!.OriginalString;
+            Host = request.Headers.Host;
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.Accepted));
+        }
+    }
+
+    [Fact]
     public void Options_Invalid_ReportsEveryProblem()
     {
         using var ca = Certificates.LocalCertificateAuthority.FromAppCertificate(TestPki.Instance.AppCertificate);

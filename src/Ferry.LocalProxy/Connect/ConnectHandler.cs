@@ -29,6 +29,9 @@ internal sealed class ConnectHandler
     private readonly TunnelDialer _dialer;
     private readonly ILogger _logger;
 
+    /// <summary>Cancelled when the proxy stops: open tunnels are cut instead of holding the shutdown up.</summary>
+    private readonly CancellationTokenSource _stopping = new();
+
     public ConnectHandler(TunnelDialer dialer, ILogger logger)
     {
         _dialer = dialer;
@@ -76,6 +79,9 @@ internal sealed class ConnectHandler
 
         await TunnelAsync(connection, request.Host, request.Port);
     }
+
+    /// <summary>Ends every open tunnel (intercepted connections are closed by the server's own shutdown).</summary>
+    public void Stop() => _stopping.Cancel();
 
     private async Task<ConnectRequest?> ReadHeadAsync(ConnectionContext connection, CancellationToken cancellationToken)
     {
@@ -156,9 +162,9 @@ internal sealed class ConnectHandler
     /// Copies both ways. The client finishing its side half-closes the upstream and the upstream's answer still
     /// flows back; the upstream closing ends the tunnel.
     /// </summary>
-    private static async Task PumpAsync(ConnectionContext connection, Socket socket, NetworkStream stream)
+    private async Task PumpAsync(ConnectionContext connection, Socket socket, NetworkStream stream)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, _stopping.Token);
         var toUpstream = CopyToUpstreamAsync(connection, socket, stream, stop.Token);
         var toClient = CopyToClientAsync(connection, stream, stop.Token);
         if (await Task.WhenAny(toUpstream, toClient) == toClient)

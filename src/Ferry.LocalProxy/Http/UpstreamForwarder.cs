@@ -64,7 +64,7 @@ internal sealed class UpstreamForwarder
             CopyHeaders(response.Headers.NonValidated, outgoing.Headers);
             CopyHeaders(response.Content.Headers.NonValidated, outgoing.Headers);
             LogApiHeaders(response, context.Request.Method, host);
-            if (!string.IsNullOrEmpty(response.ReasonPhrase))
+            if (!string.IsNullOrEmpty(response.ReasonPhrase) && HttpProtocol.IsHttp11(context.Request.Protocol))
             {
                 context.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = response.ReasonPhrase;
             }
