@@ -12,6 +12,7 @@ using Ferry.Client.Http;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
 using Ferry.Core.Resources.Codec;
+using Ferry.Hosting;
 using Ferry.Tunnel.Agent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -98,6 +99,7 @@ public sealed partial class AppAgent : IAsyncDisposable
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             configureLogging(builder.Logging);
+            builder.UseFerryShutdown();
             builder.WebHost.UseTunnel(tunnel);
             builder.WebHost.ConfigureKestrel(kestrel =>
             {

@@ -27,6 +27,7 @@ public static class AuthHost
         builder.Logging.ClearProviders();
         configureLogging(builder.Logging);
         builder.Services.AddRoutingCore();
+        builder.UseFerryShutdown();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -47,6 +48,7 @@ public static class AuthHost
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ferry.Auth.Api");
         app.Use((context, next) => ApiResults.HandleErrorsAsync(context, next, logger));
+        app.UseStopAbortsRequests();
         app.MapAuthApi(server);
         return app;
     }

@@ -28,6 +28,7 @@ public static class ProxyHost
         builder.Logging.ClearProviders();
         configureLogging(builder.Logging);
         builder.Services.AddRoutingCore();
+        builder.UseFerryShutdown();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -48,6 +49,7 @@ public static class ProxyHost
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ferry.Proxy.Web");
         app.Use((context, next) => ApiResults.HandleErrorsAsync(context, next, logger));
+        app.UseStopAbortsRequests();
         app.UseWebSockets();
         var forwarder = new AppRequestForwarder(proxy.Tunnels, proxy.AppSessions, proxy.Emit, proxy.Time, proxy.LoggerFactory.CreateLogger("Ferry.Proxy.Apps"));
         var appTraffic = new AppTrafficMiddleware(proxy, forwarder);

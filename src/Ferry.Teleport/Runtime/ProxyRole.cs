@@ -86,8 +86,9 @@ internal sealed class ProxyRole : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Close tunnels and watch feeds first, so no long-lived request holds the listener's drain.
+        await _server.DisposeAsync();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
-        await _server.DisposeAsync();
     }
 }
