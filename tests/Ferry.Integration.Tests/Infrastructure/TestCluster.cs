@@ -72,14 +72,29 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         var home = Path.Combine(Directory, "home-" + user);
         System.IO.Directory.CreateDirectory(home);
-        return new Dictionary<string, string?>
+        var environment = new Dictionary<string, string?>
         {
             ["HOME"] = home,
             ["TELEPORT_HOME"] = Path.Combine(home, ".tsh"),
             ["TELEPORT_CONFIG_FILE"] = null,
             ["TELEPORT_USER"] = null,
             ["TELEPORT_PROXY"] = null,
+            ["AWS_DEFAULT_REGION"] = "us-east-1",
+            ["AWS_PAGER"] = "",
         };
+
+        // The machine presets CA bundles and may carry AWS or proxy settings (testbed §4): a user's shell here has none.
+        foreach (var name in new[]
+        {
+            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_CA_BUNDLE", "AWS_ENDPOINT_URL",
+            "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_STS", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy",
+            "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "CURL_CA_BUNDLE",
+        })
+        {
+            environment[name] = null;
+        }
+
+        return environment;
     }
 
     public string HomeOf(string user) => Path.Combine(Directory, "home-" + user);
