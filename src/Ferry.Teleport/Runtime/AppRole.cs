@@ -44,7 +44,9 @@ internal sealed class AppRole : IAsyncDisposable
             IssueLocalIdentity(auth, hostId, teleport);
         }
 
-        var token = ReadToken(teleport.JoinParams);
+        // Once joined, the identity in data_dir is what counts; the token (often a deleted /tmp file) is not read again.
+        var joined = File.Exists(AdminIdentity.HostIdentityPath(teleport.DataDir, SystemRoles.App));
+        var token = joined ? null : ReadToken(teleport.JoinParams);
         var publicAddr = await ProxyPublicAddressAsync(proxyAddress, cancellationToken);
         var options = new AppServiceOptions
         {
