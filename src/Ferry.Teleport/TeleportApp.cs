@@ -13,6 +13,8 @@ public static class TeleportApp
         root.Subcommands.Add(StartCommand.Build(console));
         root.Subcommands.Add(ConfigureCommand.Build(console));
         root.Subcommands.Add(VersionCommand.Build(console));
+        root.Subcommands.Add(AppStartCommand.Build(console));
+        root.Subcommands.Add(InstallCommand.Build(console));
         return CliRunner.RunAsync(root, args, console, cancellationToken);
     }
 }

@@ -18,7 +18,8 @@ internal static class StartCommand
     {
         var config = new Option<string>("--config", "-c") { Description = "Path to teleport.yaml", DefaultValueFactory = _ => DefaultConfigPath };
         var insecure = new Option<bool>("--insecure") { Description = "Do not verify the proxy's certificate when joining (test setups only)" };
-        var command = new Command("start", "Start the services enabled in teleport.yaml") { config, insecure };
+        var pidFile = new Option<string?>("--pid-file") { Description = "Write the process id to this file while running" };
+        var command = new Command("start", "Start the services enabled in teleport.yaml") { config, insecure, pidFile };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(config)!;
@@ -28,7 +29,20 @@ internal static class StartCommand
             }
 
             var fileConfig = FileConfig.Load(path);
-            return await RunAsync(fileConfig, parse.GetValue(insecure), console, ct);
+            if (parse.GetValue(pidFile) is not { } pidPath)
+            {
+                return await RunAsync(fileConfig, parse.GetValue(insecure), console, ct);
+            }
+
+            await File.WriteAllTextAsync(pidPath, Environment.ProcessId + "\n", ct);
+            try
+            {
+                return await RunAsync(fileConfig, parse.GetValue(insecure), console, ct);
+            }
+            finally
+            {
+                File.Delete(pidPath);
+            }
         });
         return command;
     }

@@ -60,5 +60,18 @@ public sealed class DaemonTests
         }
     }
 
+    [Fact]
+    public async Task InstallSystemd_WritesAUnitThatReadsEtcDefaultTeleport()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("ferry-unit-").FullName, "teleport.service");
+
+        (await Run.CommandAsync(Binaries.Teleport, ["install", "systemd", "-o", path])).EnsureSuccess("install systemd");
+
+        var unit = await File.ReadAllTextAsync(path);
+        Assert.Contains("EnvironmentFile=-/etc/default/teleport", unit);
+        Assert.Matches(@"ExecStart=\S*teleport start --config /etc/teleport.yaml", unit);
+        Assert.Contains("WantedBy=multi-user.target", unit);
+    }
+
     private static string CaPin(string status) => Regex.Match(status, @"sha256:[0-9a-f]{64}").Value;
 }
