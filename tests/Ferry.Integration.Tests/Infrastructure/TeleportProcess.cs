@@ -33,7 +33,11 @@ internal sealed class TeleportProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static TeleportProcess Start(string configPath, IReadOnlyDictionary<string, string?>? environment = null, params string[] extraArgs)
+    public static TeleportProcess Start(string configPath, IReadOnlyDictionary<string, string?>? environment = null, params string[] extraArgs) =>
+        StartRaw(["start", "-c", configPath, .. extraArgs], environment);
+
+    /// <summary>`teleport` with any arguments, e.g. `app start --token=...`.</summary>
+    public static TeleportProcess StartRaw(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo(Binaries.Teleport)
         {
@@ -41,10 +45,7 @@ internal sealed class TeleportProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add("start");
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(configPath);
-        foreach (var arg in extraArgs)
+        foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
