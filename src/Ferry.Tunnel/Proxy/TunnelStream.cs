@@ -115,7 +115,17 @@ internal sealed class TunnelStream : Stream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        var result = await _output.WriteAsync(source, cancellationToken).ConfigureAwait(false);
+        FlushResult result;
+        try
+        {
+            result = await _output.WriteAsync(source, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (!_transport.HasReceivedData)
+        {
+            // The send loop failed (its error comes back through the pipe) before the agent said a word.
+            throw TunnelClosedException.BeforeAgentAnswered(ex);
+        }
+
         if (result.IsCompleted)
         {
             // The transport stopped sending (the WebSocket failed); the bytes went nowhere.
