@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-
 using Ferry.Tunnel.Transport;
 
 namespace Ferry.Tunnel.Proxy;
@@ -18,11 +17,10 @@ internal sealed class TunnelStream : Stream
     private readonly WebSocketTransport _transport;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
+    private readonly Action _onDisposed;
     private int _disposed;
     private int _reading;
     private int _inputCompleted;
-
-    private readonly Action _onDisposed;
 
     public TunnelStream(WebSocketTransport transport, Action onDisposed)
     {
