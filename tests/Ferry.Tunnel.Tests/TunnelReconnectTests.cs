@@ -72,6 +72,46 @@ public sealed class TunnelReconnectTests(ITestOutputHelper output)
         Assert.Empty(proxy.Tunnels.AgentsFor("app-n"));
     }
 
+    [Fact]
+    public async Task SilentNetworkPath_PingsNoticeTheDeadTunnels_AndTheAgentComesBackByItself()
+    {
+        var fast = TimeSpan.FromSeconds(1);
+        await using var proxy = await ProxyHost.StartAsync(output, options: new Proxy.TunnelServerOptions
+        {
+            WebSocketKeepAliveInterval = fast,
+            WebSocketKeepAliveTimeout = fast,
+            Http2KeepAlivePingDelay = fast,
+            Http2KeepAlivePingTimeout = fast,
+        });
+        await using var relay = new FreezableRelay(proxy.Port);
+        var disconnects = 0;
+        proxy.Tunnels.AgentDisconnected += (_, _) => Interlocked.Increment(ref disconnects);
+        await using var agent = await AgentHost.StartAsync(output, relay.Url, "agent-s", ["app-s"], options => new TunnelClientOptions
+        {
+            ProxyUrl = options.ProxyUrl,
+            ClientCertificate = options.ClientCertificate,
+            ServerCertificateValidation = options.ServerCertificateValidation,
+            AgentId = options.AgentId,
+            Services = options.Services,
+            MinBackoff = options.MinBackoff,
+            MaxBackoff = options.MaxBackoff,
+            KeepAliveInterval = fast,
+            KeepAliveTimeout = fast,
+        });
+        await Eventually.TrueAsync(() => agent.Client.ConnectedTunnels == 2, Timeout, "both tunnels are up");
+        Assert.Equal("agent-s", await WhoAmIAsync(proxy, "app-s"));
+
+        relay.FreezeExisting();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // Neither end gets a FIN; only pings can tell. The proxy drops the agent, the agent redials.
+        await Eventually.TrueAsync(() => Volatile.Read(ref disconnects) > 0, Timeout, "the proxy notices the silent tunnels");
+        output.WriteLine($"the proxy dropped the silent agent after {clock.ElapsedMilliseconds} ms");
+        await Eventually.TrueAsync(() => proxy.Tunnels.AgentsFor("app-s").Count == 1, Timeout, "the agent is back over fresh tunnels");
+        Assert.Equal("agent-s", await WhoAmIAsync(proxy, "app-s"));
+        output.WriteLine($"requests worked again after {clock.ElapsedMilliseconds} ms");
+    }
+
     private static async Task<string> WhoAmIAsync(ProxyHost proxy, string service)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/whoami");
