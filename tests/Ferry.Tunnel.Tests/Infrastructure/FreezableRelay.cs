@@ -22,6 +22,18 @@ internal sealed class FreezableRelay : IAsyncDisposable
         _accepting = AcceptAsync();
     }
 
+    /// <summary>Connections accepted so far.</summary>
+    public int Connections
+    {
+        get
+        {
+            lock (_connections)
+            {
+                return _connections.Count;
+            }
+        }
+    }
+
     public Uri Url => new($"https://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
 
     /// <summary>Silences every connection open now.</summary>
