@@ -72,6 +72,67 @@ public sealed class TunnelReconnectTests(ITestOutputHelper output)
         Assert.Empty(proxy.Tunnels.AgentsFor("app-n"));
     }
 
+    [Fact]
+    public async Task SilentNetworkPath_PingsNoticeTheDeadTunnels_AndTheAgentComesBackByItself()
+    {
+        var fast = TimeSpan.FromSeconds(1);
+        await using var proxy = await ProxyHost.StartAsync(output, options: new Proxy.TunnelServerOptions
+        {
+            WebSocketKeepAliveInterval = fast,
+            WebSocketKeepAliveTimeout = fast,
+            Http2KeepAlivePingDelay = fast,
+            Http2KeepAlivePingTimeout = fast,
+        });
+        await using var relay = new FreezableRelay(proxy.Port);
+        await using var agent = await AgentHost.StartAsync(output, relay.Url, "agent-s", ["app-s"], options => new TunnelClientOptions
+        {
+            ProxyUrl = options.ProxyUrl,
+            ClientCertificate = options.ClientCertificate,
+            ServerCertificateValidation = options.ServerCertificateValidation,
+            AgentId = options.AgentId,
+            Services = options.Services,
+            MinBackoff = options.MinBackoff,
+            MaxBackoff = options.MaxBackoff,
+            KeepAliveInterval = fast,
+            KeepAliveTimeout = fast,
+        });
+        await Eventually.TrueAsync(() => agent.Client.ConnectedTunnels == 2, Timeout, "both tunnels are up");
+        Assert.Equal("agent-s", await WhoAmIAsync(proxy, "app-s"));
+
+        relay.FreezeExisting();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // Neither end gets a FIN; only pings can tell. Both ends drop the silent tunnels and the agent redials
+        // (its count may never reach zero on the proxy: a fresh tunnel can arrive before the last silent one goes).
+        await Eventually.TrueAsync(() => relay.Connections >= 4, Timeout, "the agent redials after its pings time out");
+        output.WriteLine($"the agent redialled both tunnels {clock.ElapsedMilliseconds} ms after the path went silent");
+
+        // Until the proxy has dropped the silent tunnels a request may still be sent on one; it then fails
+        // when the HTTP/2 ping times out, rather than hanging.
+        while (true)
+        {
+            using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/whoami");
+                using var response = await proxy.Tunnels.SendAsync("app-s", request, attempt.Token);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                break;
+            }
+            catch (HttpRequestException ex)
+            {
+                output.WriteLine($"a request on a silent tunnel failed after {clock.ElapsedMilliseconds} ms: {ex.Message}");
+                Assert.True(clock.Elapsed < Timeout, "requests did not recover");
+            }
+        }
+
+        output.WriteLine($"requests worked again after {clock.ElapsedMilliseconds} ms");
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal("agent-s", await WhoAmIAsync(proxy, "app-s"));
+        }
+    }
+
     private static async Task<string> WhoAmIAsync(ProxyHost proxy, string service)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/whoami");

@@ -20,6 +20,7 @@ public sealed class TunnelClient : IAsyncDisposable
     private readonly object _lock = new();
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
     private TaskCompletionSource _up = NewSignal();
     private int _connected;
     private TunnelConnectionListener? _listener;
@@ -37,6 +38,7 @@ public sealed class TunnelClient : IAsyncDisposable
         Options = options;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = _loggerFactory.CreateLogger<TunnelClient>();
     }
 
     public TunnelClientOptions Options { get; }
@@ -88,7 +90,7 @@ public sealed class TunnelClient : IAsyncDisposable
                 throw new InvalidOperationException("This TunnelClient already serves a Kestrel listener; create one client per listener.");
             }
 
-            _listener = new TunnelConnectionListener(this, endPoint, _timeProvider, _loggerFactory.CreateLogger<TunnelClient>());
+            _listener = new TunnelConnectionListener(this, endPoint, _timeProvider, _logger);
             return _listener;
         }
     }
@@ -115,7 +117,7 @@ public sealed class TunnelClient : IAsyncDisposable
             _up.TrySetResult();
         }
 
-        ConnectionChanged?.Invoke(this, EventArgs.Empty);
+        RaiseConnectionChanged();
         return count;
     }
 
@@ -131,8 +133,21 @@ public sealed class TunnelClient : IAsyncDisposable
             }
         }
 
-        ConnectionChanged?.Invoke(this, EventArgs.Empty);
+        RaiseConnectionChanged();
         return count;
+    }
+
+    // A throwing handler must not take a dialling loop down with it.
+    private void RaiseConnectionChanged()
+    {
+        try
+        {
+            ConnectionChanged?.Invoke(this, EventArgs.Empty);
+        }
+        catch (Exception ex)
+        {
+            TunnelLog.EventHandlerFailed(_logger, nameof(ConnectionChanged), ex);
+        }
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

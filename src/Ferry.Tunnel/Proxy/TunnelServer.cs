@@ -20,6 +20,10 @@ namespace Ferry.Tunnel.Proxy;
 /// </summary>
 public sealed class TunnelServer : IAsyncDisposable
 {
+    // The parts of an agent's HTTP client whose disposal means the request never left.
+    private static readonly string[] ClientTypes =
+        [typeof(HttpMessageInvoker).FullName!, typeof(SocketsHttpHandler).FullName!, typeof(TunnelRequestHandler).FullName!];
+
     private readonly TunnelServerOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -193,7 +197,7 @@ public sealed class TunnelServer : IAsyncDisposable
     {
         TunnelUnavailableException => true,
         // The agent's last tunnel closed and its client was disposed between picking it and sending.
-        ObjectDisposedException => true,
+        ObjectDisposedException disposed => disposed.ObjectName is { } name && ClientTypes.Contains(name),
         // ConnectCallback failed (no tunnel obtainable), including a retry SocketsHttpHandler makes on its
         // own when a connection closes before a request's headers were written on it.
         HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => true,

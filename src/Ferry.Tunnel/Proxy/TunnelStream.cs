@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-
 using Ferry.Tunnel.Transport;
 
 namespace Ferry.Tunnel.Proxy;
@@ -18,11 +17,10 @@ internal sealed class TunnelStream : Stream
     private readonly WebSocketTransport _transport;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
+    private readonly Action _onDisposed;
     private int _disposed;
     private int _reading;
     private int _inputCompleted;
-
-    private readonly Action _onDisposed;
 
     public TunnelStream(WebSocketTransport transport, Action onDisposed)
     {
@@ -115,7 +113,17 @@ internal sealed class TunnelStream : Stream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        var result = await _output.WriteAsync(source, cancellationToken).ConfigureAwait(false);
+        FlushResult result;
+        try
+        {
+            result = await _output.WriteAsync(source, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (!_transport.HasReceivedData)
+        {
+            // The send loop failed (its error comes back through the pipe) before the agent said a word.
+            throw TunnelClosedException.BeforeAgentAnswered(ex);
+        }
+
         if (result.IsCompleted)
         {
             // The transport stopped sending (the WebSocket failed); the bytes went nowhere.
