@@ -1,6 +1,7 @@
 using Ferry.AppService.Audit;
 using Ferry.AppService.Aws;
 using Ferry.AppService.Handler;
+using Ferry.Client.Access;
 using Ferry.AppService.Heartbeat;
 using Ferry.AppService.Join;
 using Ferry.Aws.Endpoints;
@@ -47,16 +48,7 @@ public sealed partial class AppAgent : IAsyncDisposable
                 FerryHttp.CreateClient(new Uri($"https://{options.ProxyAddress}/v1/auth/"), identity.ProxyTrust, identity.Certificate),
                 $"the auth server (through the proxy at {options.ProxyAddress})"));
 
-            var roles = new WatchCache<Role>(
-                NewAuthClient,
-                "/roles/",
-                async ct =>
-                {
-                    using var client = NewAuthClient();
-                    return (await client.ListRolesAsync(ct)).Select(r => ("/roles/" + r.Name, r)).ToList();
-                },
-                json => ResourceJson.Deserialize<Role>(json.GetRawText()),
-                loggerFactory.CreateLogger("Ferry.AppService.Roles"));
+            var roles = ClusterCaches.Roles(NewAuthClient, loggerFactory.CreateLogger("Ferry.AppService.Roles"));
             agent._parts.Add(roles);
             roles.Start();
             await roles.Ready.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);

@@ -1,7 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
 using Ferry.Client.Http;
 using Ferry.Core.Api;
+using Ferry.Client.Access;
 using Ferry.Client.Caching;
+using Ferry.Core.Resources;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;
 using Ferry.Tunnel.Proxy;
@@ -34,6 +36,18 @@ public sealed class ProxyServer : IAsyncDisposable
             async ct => (await Auth.ListAppSessionsAsync(ct)).Select(s => (AppSessionPrefix + s.SessionId, s)).ToList(),
             json => System.Text.Json.JsonSerializer.Deserialize<AppSessionInfo>(json, ApiJson.Options)!,
             loggerFactory.CreateLogger("Ferry.Proxy.AppSessions"));
+        Roles = ClusterCaches.Roles(NewAuthClient, loggerFactory.CreateLogger("Ferry.Proxy.Roles"));
+        AppServers = ClusterCaches.AppServers(NewAuthClient, loggerFactory.CreateLogger("Ferry.Proxy.AppServers"));
+        Access = new AccessChecker(Roles);
+    }
+
+    /// <summary>Starts the caches and waits for their first load, so the first request is decided on real data.</summary>
+    public async Task StartCachesAsync(CancellationToken cancellationToken)
+    {
+        AppSessions.Start();
+        Roles.Start();
+        AppServers.Start();
+        await Task.WhenAll(AppSessions.Ready, Roles.Ready, AppServers.Ready).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
     }
 
     private const string AppSessionPrefix = "/app_sessions/";
@@ -46,6 +60,13 @@ public sealed class ProxyServer : IAsyncDisposable
 
     /// <summary>Live app sessions, kept current by auth's watch feed.</summary>
     public WatchCache<AppSessionInfo> AppSessions { get; }
+
+    public WatchCache<Role> Roles { get; }
+
+    /// <summary>What agents announce: the app definitions the proxy authorises requests against.</summary>
+    public WatchCache<AppServer> AppServers { get; }
+
+    public AccessChecker Access { get; }
 
     public AuthClient NewAuthClient() =>
         new(new ApiCaller(FerryHttp.CreateClient(Options.AuthApiBase, new ServerTrust(false, Verifier.HostCa), Identity), "the auth server"));
@@ -87,6 +108,8 @@ public sealed class ProxyServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await AppSessions.DisposeAsync();
+        await Roles.DisposeAsync();
+        await AppServers.DisposeAsync();
         await Tunnels.DisposeAsync();
         Auth.Dispose();
         AuthHttp.Dispose();

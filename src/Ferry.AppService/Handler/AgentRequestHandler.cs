@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Ferry.AppService.Aws;
+using Ferry.Client.Access;
 using Ferry.Aws.Errors;
 using Ferry.Aws.SigV4;
 using Ferry.Core.Api;

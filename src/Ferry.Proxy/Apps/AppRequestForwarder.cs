@@ -2,7 +2,9 @@ using System.Security.Cryptography.X509Certificates;
 using Ferry.Aws.Endpoints;
 using Ferry.Aws.Errors;
 using Ferry.Aws.SigV4;
+using Ferry.Client.Access;
 using Ferry.Client.Caching;
+using Ferry.Core.Resources;
 using Ferry.Core.Api;
 using Ferry.Core.Audit;
 using Ferry.Core.Errors;
@@ -34,14 +36,18 @@ internal sealed partial class AppRequestForwarder
 
     private readonly TunnelServer _tunnels;
     private readonly WatchCache<AppSessionInfo> _sessions;
+    private readonly WatchCache<AppServer> _appServers;
+    private readonly AccessChecker _access;
     private readonly Action<AuditEvent> _audit;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public AppRequestForwarder(TunnelServer tunnels, WatchCache<AppSessionInfo> sessions, Action<AuditEvent> audit, TimeProvider time, ILogger logger)
+    public AppRequestForwarder(TunnelServer tunnels, WatchCache<AppSessionInfo> sessions, WatchCache<AppServer> appServers, AccessChecker access, Action<AuditEvent> audit, TimeProvider time, ILogger logger)
     {
         _tunnels = tunnels;
         _sessions = sessions;
+        _appServers = appServers;
+        _access = access;
         _audit = audit;
         _time = time;
         _logger = logger;
@@ -67,6 +73,13 @@ internal sealed partial class AppRequestForwarder
                     Error = "invalid app session",
                 }.Set("sid", route.SessionId).Set("app_name", route.AppName).Set("addr.remote", context.Connection.RemoteIpAddress?.ToString()));
                 throw FerryException.AccessDenied($"invalid session: the app session for \"{route.AppName}\" has ended or expired; run tsh apps login {route.AppName}");
+            }
+
+            // RBAC here as well as at the agent: a request the roles no longer allow never reaches a tunnel.
+            var app = _appServers.Values.FirstOrDefault(s => s.Spec.App.Name == route.AppName)?.Spec.App;
+            if (app is not null && !_access.Check(identity, app).Allowed)
+            {
+                throw FerryException.AccessDenied($"access to app \"{route.AppName}\" with this role is denied; run tsh apps login {route.AppName} to see the roles you may use");
             }
 
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)

@@ -51,7 +51,7 @@ public static class ProxyHost
         app.Use((context, next) => ApiResults.HandleErrorsAsync(context, next, logger));
         app.UseStopAbortsRequests();
         app.UseWebSockets();
-        var forwarder = new AppRequestForwarder(proxy.Tunnels, proxy.AppSessions, proxy.Emit, proxy.Time, proxy.LoggerFactory.CreateLogger("Ferry.Proxy.Apps"));
+        var forwarder = new AppRequestForwarder(proxy.Tunnels, proxy.AppSessions, proxy.AppServers, proxy.Access, proxy.Emit, proxy.Time, proxy.LoggerFactory.CreateLogger("Ferry.Proxy.Apps"));
         var appTraffic = new AppTrafficMiddleware(proxy, forwarder);
         app.Use(appTraffic.InvokeAsync);
         WebApiEndpoints.Map(app, proxy);

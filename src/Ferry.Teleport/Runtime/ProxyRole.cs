@@ -50,7 +50,7 @@ internal sealed class ProxyRole : IAsyncDisposable
         var status = await client.StatusAsync(cancellationToken);
         var cas = await client.CasAsync(cancellationToken);
         var server = new ProxyServer(options, identity, cas, status, context.Time, context.LoggerFactory);
-        server.AppSessions.Start();
+        await server.StartCachesAsync(cancellationToken);
 
         var listen = ListenAddress.Parse(config.Proxy.WebListenAddr.ToString(), "proxy_service.web_listen_addr");
         var certificate = WebCertificate(config, auth, hostId, publicAddrs);

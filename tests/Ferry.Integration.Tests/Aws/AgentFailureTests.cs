@@ -31,16 +31,16 @@ public sealed class AgentFailureTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ArnRemovedFromTheRole_IsRefusedByTheAgent_AndNothingReachesAws()
+    public async Task ArnRemovedFromTheRole_IsRefusedOnTheNextRequest_AndNothingReachesAws()
     {
         await _aws.AddLoggedInUserAsync("bob", "access,aws-dynamodb-access");
         (await _aws.TshAwsAsync("bob", "dynamodb", "list-tables")).EnsureSuccess("before");
 
-        // The app session and certificate stay valid; the role no longer allows the ARN. The agent re-checks.
+        // The app session and certificate stay valid; the role no longer allows the ARN. Proxy and agent re-check every request.
         var path = Path.Combine(_aws.Cluster.Directory, "narrowed.yaml");
         await File.WriteAllTextAsync(path, AwsCluster.GuideRole.Replace("    - arn:aws:iam::123456789000:role/ExampleTeleportDynamoDBRole", "    - arn:aws:iam::123456789000:role/SomethingElse", StringComparison.Ordinal) + "\n");
         (await _aws.Cluster.TctlLocalAsync(["create", "-f", path])).EnsureSuccess("narrow the role");
-        await Task.Delay(500); // the agent's role cache follows auth's change feed
+        await Task.Delay(500); // the role caches follow auth's change feed
         var before = _aws.Sandbox.RequestCount();
 
         var denied = await _aws.TshAwsAsync("bob", "dynamodb", "list-tables");

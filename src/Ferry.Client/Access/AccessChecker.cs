@@ -4,14 +4,14 @@ using Ferry.Core.Identity;
 using Ferry.Core.Rbac;
 using Ferry.Core.Resources;
 
-namespace Ferry.AppService.Handler;
+namespace Ferry.Client.Access;
 
 /// <summary>
-/// The agent's own authorisation of every request (design/aws-access.md §4), from roles it keeps in a
+/// Authorisation of every app request (design/aws-access.md §4), at the proxy and again at the agent, from roles kept in a
 /// watch-fed cache. A decision is remembered per app session until any role changes, so the hot path does
 /// not expand templates or match labels again for each request of the same session.
 /// </summary>
-internal sealed class AccessChecker
+public sealed class AccessChecker
 {
     private const int MaxEntries = 10_000;
 
