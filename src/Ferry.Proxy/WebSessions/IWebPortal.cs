@@ -1,0 +1,63 @@
+using Ferry.Core.Api;
+using Ferry.Core.Audit;
+
+namespace Ferry.Proxy.WebSessions;
+
+/// <summary>
+/// Everything the web UI does on behalf of a signed-in person, behind one seam: the pages call this and never
+/// auth directly. Failures are FerryExceptions whose messages are fit to show (they say what to do next).
+/// </summary>
+public interface IWebPortal
+{
+    /// <summary>What the sign-in page needs to know (is a TOTP code required?).</summary>
+    PingResponse Ping { get; }
+
+    /// <summary>Password (+ TOTP) sign-in. Returns the new session; the caller sets <see cref="WebSession.CookieValue"/> as the session cookie.</summary>
+    Task<WebSession> SignInAsync(string user, string password, string? otpCode, string? remoteAddr, CancellationToken cancellationToken);
+
+    /// <summary>The live session a cookie value names, or null (unknown, expired or signed out).</summary>
+    Task<WebSession?> FindSessionAsync(string? cookieValue, CancellationToken cancellationToken);
+
+    /// <summary>Ends the web session and every app session started from it.</summary>
+    Task SignOutAsync(WebSession session, CancellationToken cancellationToken);
+
+    /// <summary>The apps this user may see, each with the IAM roles they may pick (sorted by role name).</summary>
+    Task<IReadOnlyList<AppInfo>> ListAppsAsync(WebSession session, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts an app session for the chosen IAM role (RBAC checked and audited by auth) and returns the absolute URL
+    /// to send the browser to: the app's own host, where a one-time token is exchanged for the app cookie.
+    /// </summary>
+    Task<Uri> LaunchAsync(WebSession session, string appName, string? awsRoleArn, CancellationToken cancellationToken);
+
+    /// <summary>Audit events, for users whose roles allow listing events (auditor, editor).</summary>
+    Task<IReadOnlyList<AuditEvent>> SearchEventsAsync(WebSession session, AuditSearch search, CancellationToken cancellationToken);
+
+    /// <summary>The signup/reset link's details (user, whether TOTP enrolment is needed and its otpauth URI).</summary>
+    Task<SignupInfoResponse> GetSignupAsync(string token, CancellationToken cancellationToken);
+
+    /// <summary>Sets the password (and enrols TOTP) for a signup/reset link; returns the user name.</summary>
+    Task<string> CompleteSignupAsync(string token, string password, string? otpCode, CancellationToken cancellationToken);
+}
+
+/// <summary>A signed-in browser. <see cref="CsrfToken"/> must accompany every state-changing request of this session.</summary>
+public sealed record WebSession
+{
+    public required string Id { get; init; }
+    public required string User { get; init; }
+    public required IReadOnlyList<string> Roles { get; init; }
+    public required DateTimeOffset Expires { get; init; }
+    /// <summary>The secret to put in the session cookie (never logged).</summary>
+    public required string CookieValue { get; init; }
+    public required string CsrfToken { get; init; }
+    /// <summary>Whether the user's roles allow reading the audit log (shows the Audit link).</summary>
+    public bool CanReadAudit { get; init; }
+}
+
+public sealed record AuditSearch
+{
+    public DateTimeOffset? Since { get; init; }
+    public string? Type { get; init; }
+    public string? User { get; init; }
+    public int Limit { get; init; } = 200;
+}
