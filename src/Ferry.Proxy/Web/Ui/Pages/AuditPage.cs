@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Ferry.Core.Audit;
+using Ferry.Proxy.Web.Ui.Html;
+using Ferry.Proxy.WebSessions;
+
+namespace Ferry.Proxy.Web.Ui.Pages;
+
+/// <summary>The audit log: recent events (newest first), filtered by user, type and time window, each with all its fields.</summary>
+internal static class AuditPage
+{
+    public sealed record Filters(string? User, string? Type, string Since);
+
+    /// <summary>The time windows offered, as (query value, label, length); "all" has no lower bound.</summary>
+    public static readonly IReadOnlyList<(string Value, string Label, TimeSpan? Window)> Windows =
+    [
+        ("15m", "Last 15 minutes", TimeSpan.FromMinutes(15)),
+        ("1h", "Last hour", TimeSpan.FromHours(1)),
+        ("24h", "Last 24 hours", TimeSpan.FromHours(24)),
+        ("7d", "Last 7 days", TimeSpan.FromDays(7)),
+        ("30d", "Last 30 days", TimeSpan.FromDays(30)),
+        ("all", "All time", null),
+    ];
+
+    public const string DefaultWindow = "24h";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Fields worth a glance in the table; every field is in the expandable JSON.</summary>
+    private static readonly string[] SummaryFields = ["app_name", "aws_role_arn", "name", "target", "aws_service", "status_code", "remote_addr", "login"];
+
+    public static Markup Render(Layout layout, WebSession session, Filters filters, IReadOnlyList<string> types, IReadOnlyList<AuditEvent> events, int limit)
+    {
+        var ordered = events.OrderByDescending(e => e.Time).ToList();
+        var body = Markup.Of($"""
+            <div class="page-head">
+              <div>
+                <h1>Audit log</h1>
+                <p class="muted">{Count(ordered.Count, limit)} in <strong>{layout.ClusterName}</strong>, newest first.</p>
+              </div>
+            </div>
+            <form method="get" action="/web/audit" class="filters panel" data-testid="audit-filters">
+              <div class="field">
+                <label for="f-user">User</label>
+                <input id="f-user" name="user" type="text" value="{filters.User}" placeholder="any user" autocomplete="off" spellcheck="false">
+              </div>
+              <div class="field">
+                <label for="f-type">Event type</label>
+                <select id="f-type" name="type">
+                  <option value="">All events</option>
+                  {types.Select(t => Option(t, t, t == filters.Type))}
+                </select>
+              </div>
+              <div class="field">
+                <label for="f-since">Time</label>
+                <select id="f-since" name="since">
+                  {Windows.Select(w => Option(w.Value, w.Label, w.Value == filters.Since))}
+                </select>
+              </div>
+              <div class="field field-actions">
+                <button type="submit" class="btn btn-primary">Apply</button>
+                <a class="btn btn-quiet" href="/web/audit">Reset</a>
+              </div>
+            </form>
+            {(ordered.Count == 0 ? NoEvents() : Table(ordered))}
+            """);
+        return layout.Page("Audit log", session, "audit", body);
+    }
+
+    private static Markup Table(IReadOnlyList<AuditEvent> events) => Markup.Of($"""
+        <div class="panel">
+          <table class="table audit" data-testid="audit-table">
+            <thead><tr><th>Time (UTC)</th><th>Event</th><th>User</th><th>Result</th><th>Details</th></tr></thead>
+            <tbody>
+            {events.Select(Row)}
+            </tbody>
+          </table>
+        </div>
+        """);
+
+    private static Markup Row(AuditEvent e) => Markup.Of($"""
+        <tr data-testid="audit-row" data-event="{e.Type}">
+          <td class="nowrap"><time datetime="{e.Time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}">{e.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}</time></td>
+          <td><span class="event-type">{e.Type}</span> <span class="code">{e.Code}</span></td>
+          <td>{e.User}</td>
+          <td>{(e.Success ? Markup.Trusted("""<span class="status ok">Success</span>""") : Markup.Of($"""<span class="status fail" title="{e.Error}">Failed</span>"""))}</td>
+          <td class="event-details">
+            <div class="summary">{Summary(e)}</div>
+            <details><summary>All fields</summary><pre>{JsonSerializer.Serialize(e, Indented)}</pre></details>
+          </td>
+        </tr>
+        """);
+
+    private static Markup Summary(AuditEvent e)
+    {
+        var parts = SummaryFields
+            .Where(e.Fields.ContainsKey)
+            .Select(name => Markup.Of($"""<span class="kv"><span class="k">{name}</span> {Value(e.Fields[name])}</span>"""))
+            .ToList();
+        if (!e.Success && e.Error is not null)
+        {
+            parts.Insert(0, Markup.Of($"""<span class="kv error-text">{e.Error}</span>"""));
+        }
+
+        return Markup.Join(parts);
+    }
+
+    private static string Value(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : value.GetRawText();
+
+    private static Markup Option(string value, string label, bool selected) => selected
+        ? Markup.Of($"""<option value="{value}" selected>{label}</option>""")
+        : Markup.Of($"""<option value="{value}">{label}</option>""");
+
+    private static Markup NoEvents() => Markup.Trusted("""
+        <div class="panel empty-state" data-testid="audit-empty">
+          <h2>No events</h2>
+          <p class="muted">Nothing matches these filters. Widen the time window or clear the user and type.</p>
+        </div>
+        """);
+
+    private static string Count(int count, int limit) =>
+        count >= limit ? $"The latest {limit} events" : count == 1 ? "1 event" : $"{count} events";
+}
