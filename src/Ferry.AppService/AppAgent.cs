@@ -5,6 +5,7 @@ using Ferry.Client.Access;
 using Ferry.AppService.Heartbeat;
 using Ferry.AppService.Join;
 using Ferry.Aws.Endpoints;
+using Ferry.Aws.Federation;
 using Ferry.Aws.Http;
 using Ferry.Aws.SigV4;
 using Ferry.Aws.Sts;
@@ -72,6 +73,7 @@ public sealed partial class AppAgent : IAsyncDisposable
                 options.Apps.ToDictionary(a => a.Name, StringComparer.Ordinal),
                 new AccessChecker(roles),
                 forwarder,
+                new ConsoleSignIn(sts, new AwsFederation(upstream, new AwsEndpointResolver(options.Environment)), audit, time, identity.File.Identity.ClusterName),
                 loggerFactory.CreateLogger("Ferry.AppService.Requests"));
 
             var tunnel = new TunnelClient(

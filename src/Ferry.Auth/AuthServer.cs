@@ -5,6 +5,7 @@ using Ferry.Auth.Roles;
 using Ferry.Auth.Storage;
 using Ferry.Auth.Tokens;
 using Ferry.Auth.Users;
+using Ferry.Auth.Web;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
 using Ferry.Storage;
@@ -33,6 +34,7 @@ public sealed class AuthServer
         Join = new JoinService(Tokens, Issuer, Audit, options);
         AppServers = new AppServerService(new ResourceStore<AppServer>(backend, "/app_servers/", "app server", ResourceSerializers.AppServer), time);
         AppSessions = new AppSessionService(AppServers, Roles, Issuer, Audit, backend, time);
+        WebSessions = new WebSessionService(Login, Roles, backend, Audit);
     }
 
     public IBackend Backend { get; }
@@ -48,6 +50,7 @@ public sealed class AuthServer
     public JoinService Join { get; }
     public AppServerService AppServers { get; }
     public AppSessionService AppSessions { get; }
+    public WebSessionService WebSessions { get; }
 
     public string ClusterName => Options.ClusterName;
 

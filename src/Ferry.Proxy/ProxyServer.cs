@@ -1,65 +1,84 @@
+using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
-using Ferry.Client.Http;
-using Ferry.Core.Api;
+using System.Text.Json;
 using Ferry.Client.Access;
 using Ferry.Client.Caching;
-using Ferry.Core.Resources;
+using Ferry.Client.Http;
+using Ferry.Core.Api;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;
+using Ferry.Core.Resources;
 using Ferry.Tunnel.Proxy;
 using Microsoft.Extensions.Logging;
 
 namespace Ferry.Proxy;
 
 /// <summary>
-/// The proxy's state: its own host identity towards auth, the cluster CAs to verify callers, and what it
-/// tells clients before they log in. It keeps no state of its own, so several proxies can share one auth.
+/// The proxy's state: its own host identity towards auth, the cluster CAs to verify callers, what it tells
+/// clients before they log in, and read caches fed by auth's change feed. It writes nothing itself, so several
+/// proxies can share one auth.
 /// </summary>
 public sealed class ProxyServer : IAsyncDisposable
 {
+    private const string AppSessionPrefix = "/app_sessions/";
+    private const string WebSessionPrefix = "/web_sessions/";
+
+    /// <summary>One connection pool to auth for everything the proxy sends there, as itself or for a caller.</summary>
+    private readonly SocketsHttpHandler _authHandler;
+
     public ProxyServer(ProxyServerOptions options, X509Certificate2 identity, CaResponse cas, StatusResponse status, TimeProvider time, ILoggerFactory loggerFactory)
     {
-        Time = time;
-        LoggerFactory = loggerFactory;
-        Tunnels = new TunnelServer(null, loggerFactory, time);
         Options = options;
         Identity = identity;
         Cas = cas;
         Status = status;
+        Time = time;
+        LoggerFactory = loggerFactory;
         var hostCa = X509Certificate2.CreateFromPem(cas.HostCaPem);
         Verifier = new IdentityVerifier(X509Certificate2.CreateFromPem(cas.UserCaPem), hostCa, time);
-        AuthHttp = FerryHttp.CreateClient(options.AuthApiBase, new ServerTrust(false, hostCa), identity);
-        Auth = new AuthClient(new ApiCaller(FerryHttp.CreateClient(options.AuthApiBase, new ServerTrust(false, hostCa), identity), "the auth server"));
+        _authHandler = FerryHttp.CreateHandler(new ServerTrust(false, hostCa), identity);
+        AuthHttp = NewAuthHttp(null);
+        Auth = NewAuthClient();
+        Tunnels = new TunnelServer(null, loggerFactory, time);
         AppSessions = new WatchCache<AppSessionInfo>(
             NewAuthClient,
             AppSessionPrefix,
             async ct => (await Auth.ListAppSessionsAsync(ct)).Select(s => (AppSessionPrefix + s.SessionId, s)).ToList(),
-            json => System.Text.Json.JsonSerializer.Deserialize<AppSessionInfo>(json, ApiJson.Options)!,
+            json => JsonSerializer.Deserialize<AppSessionInfo>(json, ApiJson.Options)!,
             loggerFactory.CreateLogger("Ferry.Proxy.AppSessions"));
+        WebSessions = new WatchCache<WebSessionRecord>(
+            NewAuthClient,
+            WebSessionPrefix,
+            async ct => (await Auth.ListWebSessionsAsync(ct)).Select(s => (WebSessionPrefix + s.Id, s)).ToList(),
+            json => JsonSerializer.Deserialize<WebSessionRecord>(json, ApiJson.Options)!,
+            loggerFactory.CreateLogger("Ferry.Proxy.WebSessions"));
         Roles = ClusterCaches.Roles(NewAuthClient, loggerFactory.CreateLogger("Ferry.Proxy.Roles"));
         AppServers = ClusterCaches.AppServers(NewAuthClient, loggerFactory.CreateLogger("Ferry.Proxy.AppServers"));
         Access = new AccessChecker(Roles);
     }
 
-    /// <summary>Starts the caches and waits for their first load, so the first request is decided on real data.</summary>
-    public async Task StartCachesAsync(CancellationToken cancellationToken)
-    {
-        AppSessions.Start();
-        Roles.Start();
-        AppServers.Start();
-        await Task.WhenAll(AppSessions.Ready, Roles.Ready, AppServers.Ready).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
-    }
-
-    private const string AppSessionPrefix = "/app_sessions/";
-
+    public ProxyServerOptions Options { get; }
+    public X509Certificate2 Identity { get; }
+    public CaResponse Cas { get; }
+    public StatusResponse Status { get; }
     public TimeProvider Time { get; }
     public ILoggerFactory LoggerFactory { get; }
+    public IdentityVerifier Verifier { get; }
+
+    /// <summary>Typed auth calls made as the proxy itself.</summary>
+    public AuthClient Auth { get; }
+
+    /// <summary>Raw client for forwarding calls made on behalf of a verified caller.</summary>
+    public HttpClient AuthHttp { get; }
 
     /// <summary>Reverse tunnels of connected app agents.</summary>
     public TunnelServer Tunnels { get; }
 
     /// <summary>Live app sessions, kept current by auth's watch feed.</summary>
     public WatchCache<AppSessionInfo> AppSessions { get; }
+
+    /// <summary>Signed-in browsers.</summary>
+    public WatchCache<WebSessionRecord> WebSessions { get; }
 
     public WatchCache<Role> Roles { get; }
 
@@ -68,8 +87,37 @@ public sealed class ProxyServer : IAsyncDisposable
 
     public AccessChecker Access { get; }
 
-    public AuthClient NewAuthClient() =>
-        new(new ApiCaller(FerryHttp.CreateClient(Options.AuthApiBase, new ServerTrust(false, Verifier.HostCa), Identity), "the auth server"));
+    public PingResponse Ping => new()
+    {
+        ClusterName = Status.ClusterName,
+        ServerVersion = Status.Version,
+        SecondFactor = Status.SecondFactor,
+        ProxyPublicAddr = Options.PrimaryPublicAddr,
+    };
+
+    /// <summary>Starts the caches and waits for their first load, so the first request is decided on real data.</summary>
+    public async Task StartCachesAsync(CancellationToken cancellationToken)
+    {
+        var caches = new Func<Task>[] { StartAsync(AppSessions), StartAsync(WebSessions), StartAsync(Roles), StartAsync(AppServers) };
+        await Task.WhenAll(caches.Select(c => c())).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+
+        static Func<Task> StartAsync<T>(WatchCache<T> cache)
+            where T : class => () =>
+        {
+            cache.Start();
+            return cache.Ready;
+        };
+    }
+
+    /// <summary>Auth calls as the proxy itself.</summary>
+    public AuthClient NewAuthClient() => new(new ApiCaller(NewAuthHttp(null), "the auth server"));
+
+    /// <summary>Auth calls on behalf of a user whose certificate the proxy holds (a signed-in browser); auth verifies it again.</summary>
+    public AuthClient AuthClientFor(string userCertificatePem)
+    {
+        using var certificate = X509Certificate2.CreateFromPem(userCertificatePem);
+        return new AuthClient(new ApiCaller(NewAuthHttp(Convert.ToBase64String(certificate.RawData)), "the auth server"));
+    }
 
     /// <summary>Sends an audit event the proxy observed, off the request path.</summary>
     public void Emit(Core.Audit.AuditEvent auditEvent) =>
@@ -85,33 +133,36 @@ public sealed class ProxyServer : IAsyncDisposable
             }
         });
 
-    public ProxyServerOptions Options { get; }
-    public X509Certificate2 Identity { get; }
-    public CaResponse Cas { get; }
-    public StatusResponse Status { get; }
-    public IdentityVerifier Verifier { get; }
-
-    /// <summary>Typed auth calls made as the proxy itself.</summary>
-    public AuthClient Auth { get; }
-
-    /// <summary>Raw client for forwarding calls made on behalf of a verified caller.</summary>
-    public HttpClient AuthHttp { get; }
-
-    public PingResponse Ping => new()
+    private HttpClient NewAuthHttp(string? forwardedCertificate)
     {
-        ClusterName = Status.ClusterName,
-        ServerVersion = Status.Version,
-        SecondFactor = Status.SecondFactor,
-        ProxyPublicAddr = Options.PrimaryPublicAddr,
-    };
+        HttpMessageHandler handler = forwardedCertificate is null ? _authHandler : new ForwardCertificateHandler(_authHandler, forwardedCertificate);
+        // Never dispose the handler with the client: underneath is the one shared pool, owned by this object.
+        return new HttpClient(handler, disposeHandler: false)
+        {
+            BaseAddress = Options.AuthApiBase,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+    }
 
     public async ValueTask DisposeAsync()
     {
         await AppSessions.DisposeAsync();
+        await WebSessions.DisposeAsync();
         await Roles.DisposeAsync();
         await AppServers.DisposeAsync();
         await Tunnels.DisposeAsync();
         Auth.Dispose();
         AuthHttp.Dispose();
+        _authHandler.Dispose();
+    }
+
+    /// <summary>Adds the caller's certificate to every request.</summary>
+    private sealed class ForwardCertificateHandler(HttpMessageHandler inner, string certificate) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.TryAddWithoutValidation(ApiHeaders.ForwardedCertificate, certificate);
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }

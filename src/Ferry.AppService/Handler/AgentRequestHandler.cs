@@ -26,10 +26,12 @@ internal sealed partial class AgentRequestHandler
     private readonly IReadOnlyDictionary<string, App> _apps;
     private readonly AccessChecker _access;
     private readonly AwsForwarder _aws;
+    private readonly ConsoleSignIn _console;
     private readonly ILogger _logger;
 
-    public AgentRequestHandler(IdentityVerifier verifier, IReadOnlyDictionary<string, App> apps, AccessChecker access, AwsForwarder aws, ILogger logger)
+    public AgentRequestHandler(IdentityVerifier verifier, IReadOnlyDictionary<string, App> apps, AccessChecker access, AwsForwarder aws, ConsoleSignIn console, ILogger logger)
     {
+        _console = console;
         _verifier = verifier;
         _apps = apps;
         _access = access;
@@ -64,7 +66,9 @@ internal sealed partial class AgentRequestHandler
 
             if (authorization is null)
             {
-                throw FerryException.BadParameter("the request is not signed with AWS Signature Version 4; send it through tsh aws or tsh proxy aws");
+                // Not an API call: a browser opening the app. Sign it in to the AWS console as the session's role.
+                await _console.RedirectAsync(context, identity, app);
+                return;
             }
 
             await _aws.ForwardAsync(context, identity, app, authorization);

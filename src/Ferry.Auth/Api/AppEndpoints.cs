@@ -91,13 +91,31 @@ internal static class AppEndpoints
             }
 
             var request = await AuthApi.ReadJsonAsync<CreateAppSessionRequest>(http.Request, ct);
+            if (request.WebSessionId is not null && !caller.ViaProxy)
+            {
+                throw FerryException.AccessDenied("browser app sessions are started through the proxy's web UI");
+            }
+
             return ApiResults.Json(await server.AppSessions.CreateAsync(caller.Identity, request, ct));
+        });
+
+        v1.MapPost("/app_sessions/exchange", async (HttpContext http, CancellationToken ct) =>
+        {
+            Authz.RequireSystemRole(api.Caller(http), SystemRoles.Proxy);
+            var request = await AuthApi.ReadJsonAsync<ExchangeAppSessionRequest>(http.Request, ct);
+            return ApiResults.Json(await server.AppSessions.ExchangeAsync(request, ct));
         });
 
         v1.MapGet("/app_sessions", async (HttpContext http, CancellationToken ct) =>
         {
             Authz.RequireSystemRole(api.Caller(http), SystemRoles.Proxy);
             return ApiResults.Json(await server.AppSessions.ListAsync(ct));
+        });
+
+        v1.MapGet("/app_sessions/{id}", async (HttpContext http, string id, CancellationToken ct) =>
+        {
+            Authz.RequireSystemRole(api.Caller(http), SystemRoles.Proxy);
+            return ApiResults.Json(await server.AppSessions.GetAsync(id, ct) ?? throw FerryException.NotFound($"app session {id} not found"));
         });
 
         v1.MapDelete("/app_sessions/{id}", async (HttpContext http, string id, CancellationToken ct) =>

@@ -25,6 +25,7 @@ public static class AuthApi
         AuditEndpoints.Map(v1, context);
         AppEndpoints.Map(v1, context);
         WatchEndpoints.Map(v1, context);
+        WebSessionEndpoints.Map(v1, context);
         return app;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ferry.Auth.Apps;
+using Ferry.Auth.Web;
 using Ferry.Core.Api;
 using Ferry.Core.Errors;
 using Ferry.Core.Resources;
@@ -18,7 +19,7 @@ internal static class WatchEndpoints
 {
     private static readonly Dictionary<string, string[]> AllowedPrefixes = new(StringComparer.Ordinal)
     {
-        [SystemRoles.Proxy] = [AppSessionService.KeyPrefix, "/roles/", "/app_servers/"],
+        [SystemRoles.Proxy] = [AppSessionService.KeyPrefix, "/roles/", "/app_servers/", WebSessionService.Prefix],
         [SystemRoles.App] = ["/roles/"],
     };
 

@@ -7,6 +7,7 @@ using Ferry.Core.Apps;
 using Ferry.Core.Audit;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;
+using Ferry.Core.Security;
 using Ferry.Storage;
 
 namespace Ferry.Auth.Apps;
@@ -18,6 +19,9 @@ namespace Ferry.Auth.Apps;
 public sealed class AppSessionService
 {
     private const string Prefix = "/app_sessions/";
+
+    /// <summary>A launch token lives only for the redirect from the proxy's page to the app's host.</summary>
+    private static readonly TimeSpan ExchangeTtl = TimeSpan.FromMinutes(1);
 
     private readonly AppServerService _apps;
     private readonly RoleService _roles;
@@ -70,6 +74,17 @@ public sealed class AppSessionService
             throw FerryException.AccessDenied("your login has expired; run tsh login again");
         }
 
+        WebSessionRecord? webSession = null;
+        if (request.WebSessionId is { } webSessionId)
+        {
+            var webItem = await _backend.GetAsync("/web_sessions/" + webSessionId, cancellationToken);
+            webSession = webItem is null ? null : StoredJson.Deserialize<WebSessionRecord>(webItem.Value);
+            if (webSession is null || webSession.User != user.Username)
+            {
+                throw FerryException.AccessDenied("your web session has ended; sign in again");
+            }
+        }
+
         var sessionId = Guid.NewGuid().ToString();
         var identity = user with
         {
@@ -77,7 +92,19 @@ public sealed class AppSessionService
             RouteToApp = new RouteToApp { SessionId = sessionId, AppName = app.Name, PublicAddr = app.Spec.PublicAddr, ClusterName = _issuer.ClusterName, AwsRoleArn = arn },
         };
         using var certificate = _issuer.IssueUser(request.PublicKey, identity);
-        var session = new AppSessionInfo { SessionId = sessionId, User = user.Username, AppName = app.Name, AwsRoleArn = arn, Expires = user.Expires };
+        var exchangeToken = webSession is null ? null : Secrets.New();
+        var session = new AppSessionInfo
+        {
+            SessionId = sessionId,
+            User = user.Username,
+            AppName = app.Name,
+            AwsRoleArn = arn,
+            Expires = user.Expires,
+            WebSessionId = webSession?.Id,
+            CertPem = webSession is null ? null : certificate.ExportCertificatePem(),
+            ExchangeHash = exchangeToken is null ? null : Secrets.Hash(exchangeToken),
+            ExchangeExpires = exchangeToken is null ? null : now + ExchangeTtl,
+        };
         await _backend.CreateAsync(Item.Create(KeyOf(sessionId), StoredJson.Serialize(session), session.Expires), cancellationToken);
         await _audit.EmitAsync(
             _audit.NewEvent(EventTypes.AppSessionStart, user.Username)
@@ -93,8 +120,39 @@ public sealed class AppSessionService
             AppUri = app.Spec.Uri,
             AwsRoleArn = arn,
             Expires = session.Expires,
+            ExchangeToken = exchangeToken is null ? null : sessionId + "." + exchangeToken,
         };
     }
+
+    /// <summary>
+    /// Redeems a browser launch's one-time token for the app cookie's secret. Compare-and-swap makes the token
+    /// single-use even when two requests race with it.
+    /// </summary>
+    public async ValueTask<ExchangeAppSessionResponse> ExchangeAsync(ExchangeAppSessionRequest request, CancellationToken cancellationToken)
+    {
+        var item = await _backend.GetAsync(KeyOf(request.SessionId), cancellationToken);
+        var session = item is null ? null : StoredJson.Deserialize<AppSessionInfo>(item.Value);
+        if (session is null || !Secrets.Matches(request.Token, session.ExchangeHash) || session.ExchangeExpires is not { } expires || expires <= _time.GetUtcNow())
+        {
+            throw FerryException.AccessDenied("this launch link is invalid, used or expired; launch the app again from the Applications page");
+        }
+
+        var secret = Secrets.New();
+        var redeemed = session with { ExchangeHash = null, ExchangeExpires = null, CookieHash = Secrets.Hash(secret) };
+        try
+        {
+            await _backend.CompareAndSwapAsync(item!, Item.Create(item!.Key, StoredJson.Serialize(redeemed), session.Expires), cancellationToken);
+        }
+        catch (FerryException e) when (e.Kind is ErrorKind.CompareFailed or ErrorKind.NotFound)
+        {
+            throw FerryException.AccessDenied("this launch link has already been used; launch the app again from the Applications page");
+        }
+
+        return new ExchangeAppSessionResponse { SessionId = session.SessionId, Secret = secret, AppName = session.AppName };
+    }
+
+    public async ValueTask<AppSessionInfo?> GetAsync(string sessionId, CancellationToken cancellationToken) =>
+        await _backend.GetAsync(KeyOf(sessionId), cancellationToken) is { } item ? StoredJson.Deserialize<AppSessionInfo>(item.Value) : null;
 
     public async ValueTask<IReadOnlyList<AppSessionInfo>> ListAsync(CancellationToken cancellationToken)
     {

@@ -116,6 +116,25 @@ public sealed class AuthClient : IDisposable
         }
     }
 
+    public Task<CreateWebSessionResponse> CreateWebSessionAsync(CreateWebSessionRequest request, CancellationToken ct) =>
+        _api.SendJsonAsync<CreateWebSessionResponse>(HttpMethod.Post, "web_sessions", request, ct);
+
+    public Task<WebSessionRecord> GetWebSessionAsync(string id, CancellationToken ct) => _api.GetAsync<WebSessionRecord>("web_sessions/" + Escape(id), ct);
+
+    public Task<List<WebSessionRecord>> ListWebSessionsAsync(CancellationToken ct) => _api.GetAsync<List<WebSessionRecord>>("web_sessions", ct);
+
+    public Task DeleteWebSessionAsync(string id, CancellationToken ct) => _api.SendAsync(HttpMethod.Delete, "web_sessions/" + Escape(id), ct);
+
+    public Task<AppSessionInfo> GetAppSessionAsync(string id, CancellationToken ct) => _api.GetAsync<AppSessionInfo>("app_sessions/" + Escape(id), ct);
+
+    public Task<ExchangeAppSessionResponse> ExchangeAppSessionAsync(ExchangeAppSessionRequest request, CancellationToken ct) =>
+        _api.SendJsonAsync<ExchangeAppSessionResponse>(HttpMethod.Post, "app_sessions/exchange", request, ct);
+
+    public Task<SignupInfoResponse> GetSignupAsync(string token, CancellationToken ct) => _api.GetAsync<SignupInfoResponse>("signup/" + Escape(token), ct);
+
+    public Task<CompleteSignupResponse> CompleteSignupAsync(string token, CompleteSignupRequest request, CancellationToken ct) =>
+        _api.SendJsonAsync<CompleteSignupResponse>(HttpMethod.Post, "signup/" + Escape(token), request, ct);
+
     private static string Escape(string value) => Uri.EscapeDataString(value);
 
     private static string Flag(bool value) => value ? "true" : "false";

@@ -21,6 +21,8 @@ public sealed record CreateAppSessionRequest
     public required string AppName { get; init; }
     public string? AwsRoleArn { get; init; }
     public required string PublicKey { get; init; }
+    /// <summary>Set by the proxy for a browser launch: the web session it starts from (ended with it).</summary>
+    public string? WebSessionId { get; init; }
 }
 
 public sealed record CreateAppSessionResponse
@@ -32,6 +34,8 @@ public sealed record CreateAppSessionResponse
     public required string AppUri { get; init; }
     public string? AwsRoleArn { get; init; }
     public required DateTimeOffset Expires { get; init; }
+    /// <summary>Browser launches only: the one-time token that the app's host exchanges for its cookie.</summary>
+    public string? ExchangeToken { get; init; }
 }
 
 /// <summary>A live app session (what the proxy checks an app certificate against).</summary>
@@ -42,6 +46,15 @@ public sealed record AppSessionInfo
     public required string AppName { get; init; }
     public string? AwsRoleArn { get; init; }
     public required DateTimeOffset Expires { get; init; }
+    /// <summary>Browser sessions: the web session they belong to.</summary>
+    public string? WebSessionId { get; init; }
+    /// <summary>Browser sessions: the app certificate the proxy forwards for each request.</summary>
+    public string? CertPem { get; init; }
+    /// <summary>Browser sessions: SHA-256 of the one-time launch token, cleared once exchanged.</summary>
+    public string? ExchangeHash { get; init; }
+    public DateTimeOffset? ExchangeExpires { get; init; }
+    /// <summary>Browser sessions: SHA-256 of the app cookie's secret.</summary>
+    public string? CookieHash { get; init; }
 }
 
 /// <summary>One change from GET /v1/watch (newline-delimited JSON).</summary>

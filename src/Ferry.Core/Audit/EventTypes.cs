@@ -8,6 +8,7 @@ namespace Ferry.Core.Audit;
 public static class EventTypes
 {
     public const string UserLogin = "user.login";
+    public const string UserLogout = "user.logout";
     public const string UserCreate = "user.create";
     public const string UserUpdate = "user.update";
     public const string UserDelete = "user.delete";
@@ -32,6 +33,7 @@ public static class EventTypes
         (UserLogin, true) => "T1000I",
         (UserLogin, false) => "T1000W",
         (UserCreate, _) => "T1002I",
+        (UserLogout, _) => "T1001I",
         (UserUpdate, _) => "T1003I",
         (UserDelete, _) => "T1004I",
         (UserPasswordChange, true) => "T1005I",

@@ -14,11 +14,13 @@ internal sealed class AppTrafficMiddleware
 {
     private readonly ProxyServer _proxy;
     private readonly AppRequestForwarder _forwarder;
+    private readonly BrowserAppHandler _browser;
 
-    public AppTrafficMiddleware(ProxyServer proxy, AppRequestForwarder forwarder)
+    public AppTrafficMiddleware(ProxyServer proxy, AppRequestForwarder forwarder, BrowserAppHandler browser)
     {
         _proxy = proxy;
         _forwarder = forwarder;
+        _browser = browser;
     }
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -41,6 +43,12 @@ internal sealed class AppTrafficMiddleware
         if (caller is { } user && user.Identity.RouteToApp is not null && !user.Identity.IsHost)
         {
             await _forwarder.ForwardAsync(context, user.Identity, user.Certificate);
+            return;
+        }
+
+        if (_browser.AppForHost(context.Request.Host.Host) is { } app)
+        {
+            await _browser.HandleAsync(context, app);
             return;
         }
 

@@ -52,7 +52,7 @@ public static class ProxyHost
         app.UseStopAbortsRequests();
         app.UseWebSockets();
         var forwarder = new AppRequestForwarder(proxy.Tunnels, proxy.AppSessions, proxy.AppServers, proxy.Access, proxy.Emit, proxy.Time, proxy.LoggerFactory.CreateLogger("Ferry.Proxy.Apps"));
-        var appTraffic = new AppTrafficMiddleware(proxy, forwarder);
+        var appTraffic = new AppTrafficMiddleware(proxy, forwarder, new BrowserAppHandler(proxy, forwarder));
         app.Use(appTraffic.InvokeAsync);
         WebApiEndpoints.Map(app, proxy);
         return app;

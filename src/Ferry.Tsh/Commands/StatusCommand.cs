@@ -60,7 +60,7 @@ internal static class StatusCommand
             identity.Traits,
             [],
             identity.Expires,
-            []);
+            store.AppLogins(profile).Select(a => (object)new { name = a.AppName, aws_role_arn = a.AwsRoleArn, public_addr = a.PublicAddr, valid_until = a.Expires }).ToList());
     }
 
     public static async Task PrintProfileAsync(TshContext context, Profile profile, CancellationToken ct)
@@ -79,6 +79,10 @@ internal static class StatusCommand
         }
 
         await output.WriteLineAsync($"  Valid until:        {status.ValidUntil.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz} {validity}");
+        foreach (var app in context.Store.AppLogins(profile))
+        {
+            await output.WriteLineAsync($"  App:                {app.AppName}{(app.AwsRoleArn is null ? "" : " as " + app.AwsRoleArn)}");
+        }
         await output.WriteLineAsync();
     }
 

@@ -27,16 +27,20 @@ internal sealed partial class AwsCluster : IAsyncDisposable
             - arn:aws:iam::123456789000:role/ExampleTeleportDynamoDBRole
         """;
 
-    private AwsCluster(TestCluster cluster, AwsSandbox sandbox)
+    private AwsCluster(TestCluster cluster, AwsSandbox sandbox, FederationStandIn federation)
     {
         Cluster = cluster;
         Sandbox = sandbox;
+        Federation = federation;
         AgentConfigPath = Path.Combine(cluster.Directory, "agent.yaml");
         TokenPath = Path.Combine(cluster.Directory, "token");
     }
 
     public TestCluster Cluster { get; }
     public AwsSandbox Sandbox { get; }
+
+    /// <summary>The AWS sign-in federation stand-in the agent reaches through AWS_ENDPOINT_URL_SIGNIN.</summary>
+    public FederationStandIn Federation { get; }
     public string AgentConfigPath { get; }
     public string TokenPath { get; }
     public TeleportProcess? Agent { get; private set; }
@@ -45,7 +49,8 @@ internal sealed partial class AwsCluster : IAsyncDisposable
     {
         var cluster = await TestCluster.StartAsync();
         var sandbox = await AwsSandbox.StartAsync(Path.Combine(cluster.Directory, "aws"));
-        var aws = new AwsCluster(cluster, sandbox);
+        var federation = await FederationStandIn.StartAsync(sandbox.Endpoint);
+        var aws = new AwsCluster(cluster, sandbox, federation);
         try
         {
             var token = (await cluster.TctlLocalAsync(["tokens", "add", "--type=app", "--app-name=" + AppName, "--app-uri=" + AppUri, "--format=text"])).EnsureSuccess("tokens add");
@@ -99,6 +104,7 @@ internal sealed partial class AwsCluster : IAsyncDisposable
             environment[name] = value;
         }
 
+        environment["AWS_ENDPOINT_URL_SIGNIN"] = Federation.BaseUrl;
         return environment;
     }
 
@@ -130,6 +136,7 @@ internal sealed partial class AwsCluster : IAsyncDisposable
         }
 
         await Sandbox.DisposeAsync();
+        await Federation.DisposeAsync();
         await Cluster.DisposeAsync();
     }
 

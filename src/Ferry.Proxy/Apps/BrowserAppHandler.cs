@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
+using Ferry.Core.Api;
+using Ferry.Core.Errors;
+using Ferry.Core.Resources;
+using Ferry.Core.Security;
+using Ferry.Hosting;
+using Ferry.Proxy.WebSessions;
+using Microsoft.AspNetCore.Http;
+
+namespace Ferry.Proxy.Apps;
+
+/// <summary>
+/// Browser traffic on an app's own host name (&lt;app&gt;.&lt;proxy host&gt;, design/aws-access.md §3):
+/// <code>
+///   GET /x-ferry-auth?token=ID.TOKEN → auth redeems the one-time token → Set-Cookie __Host-ferry_app → 303 /
+///   any request with a valid app cookie → the agent, with the app session's certificate (the console sign-in)
+///   anything else → the proxy's launch page (sign in first if needed)
+/// </code>
+/// The token leaves the URL at once (the 303), and the only redirect targets are fixed paths: no open redirect.
+/// </summary>
+internal sealed class BrowserAppHandler
+{
+    private readonly ProxyServer _proxy;
+    private readonly AppRequestForwarder _forwarder;
+    private readonly ConcurrentDictionary<string, X509Certificate2> _certificates = new(StringComparer.Ordinal);
+
+    public BrowserAppHandler(ProxyServer proxy, AppRequestForwarder forwarder)
+    {
+        _proxy = proxy;
+        _forwarder = forwarder;
+    }
+
+    /// <summary>The app served at this host name, if the host is an app's public address.</summary>
+    public App? AppForHost(string host)
+    {
+        foreach (var server in _proxy.AppServers.Values)
+        {
+            var app = server.Spec.App;
+            if (!string.IsNullOrEmpty(app.Spec.PublicAddr) && string.Equals(app.Spec.PublicAddr.Split(':')[0], host, StringComparison.OrdinalIgnoreCase))
+            {
+                return app;
+            }
+        }
+
+        return null;
+    }
+
+    public async Task HandleAsync(HttpContext context, App app)
+    {
+        if (context.Request.Path.Equals(AppCookies.ExchangePath, StringComparison.Ordinal))
+        {
+            await ExchangeAsync(context, app);
+            return;
+        }
+
+        var session = await FindSessionAsync(context.Request.Cookies[AppCookies.AppSession], app, context.RequestAborted);
+        if (session?.CertPem is not { } pem)
+        {
+            context.Response.Redirect(LaunchPage(app));
+            return;
+        }
+
+        var certificate = _certificates.GetOrAdd(session.SessionId, _ => X509Certificate2.CreateFromPem(pem));
+        var identity = _proxy.Verifier.Verify(certificate);
+        await _forwarder.ForwardAsync(context, identity, certificate);
+    }
+
+    private async Task ExchangeAsync(HttpContext context, App app)
+    {
+        if (!Secrets.TrySplit(context.Request.Query["token"], out var sessionId, out var token))
+        {
+            throw FerryException.BadParameter("this launch link is malformed; launch the app again from the Applications page");
+        }
+
+        var redeemed = await _proxy.Auth.ExchangeAppSessionAsync(new ExchangeAppSessionRequest { SessionId = sessionId, Token = token }, context.RequestAborted);
+        if (redeemed.AppName != app.Name)
+        {
+            throw FerryException.AccessDenied("this launch link belongs to another app; launch the app again from the Applications page");
+        }
+
+        context.Response.Cookies.Append(AppCookies.AppSession, redeemed.SessionId + "." + redeemed.Secret, new CookieOptions
+        {
+            Secure = true,
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Path = "/",
+        });
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.StatusCode = StatusCodes.Status303SeeOther;
+        context.Response.Headers.Location = "/";
+    }
+
+    private async Task<AppSessionInfo?> FindSessionAsync(string? cookie, App app, CancellationToken cancellationToken)
+    {
+        if (!Secrets.TrySplit(cookie, out var sessionId, out var secret))
+        {
+            return null;
+        }
+
+        var session = _proxy.AppSessions.Get("/app_sessions/" + sessionId);
+        if (session?.CookieHash is null)
+        {
+            // Just exchanged: the change feed may not have brought the cookie's hash yet.
+            try
+            {
+                session = await _proxy.Auth.GetAppSessionAsync(sessionId, cancellationToken);
+            }
+            catch (FerryException e) when (e.Kind == ErrorKind.NotFound)
+            {
+                return null;
+            }
+        }
+
+        return session is not null && session.AppName == app.Name && Secrets.Matches(secret, session.CookieHash) && session.Expires > _proxy.Time.GetUtcNow()
+            ? session
+            : null;
+    }
+
+    private string LaunchPage(App app) => $"https://{_proxy.Options.PrimaryPublicAddr}/web/apps/{Uri.EscapeDataString(app.Name)}/launch";
+}

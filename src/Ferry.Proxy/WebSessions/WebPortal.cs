@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Ferry.Core.Api;
+using Ferry.Core.Audit;
+using Ferry.Core.Errors;
+using Ferry.Core.Security;
+
+namespace Ferry.Proxy.WebSessions;
+
+/// <summary>
+/// The web UI's backend. Sessions live in auth (so any proxy can serve any browser); this proxy reads them from
+/// its watch-fed cache and acts for a browser by forwarding the session's user certificate, which auth verifies
+/// and authorises like any tsh call. Keys generated here for web and app sessions are thrown away: the proxy
+/// only ever forwards certificates.
+/// </summary>
+internal sealed class WebPortal : IWebPortal
+{
+    private readonly ProxyServer _proxy;
+
+    public WebPortal(ProxyServer proxy)
+    {
+        _proxy = proxy;
+    }
+
+    public PingResponse Ping => _proxy.Ping;
+
+    public async Task<WebSession> SignInAsync(string user, string password, string? otpCode, string? remoteAddr, CancellationToken cancellationToken)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var created = await _proxy.Auth.CreateWebSessionAsync(
+            new CreateWebSessionRequest { User = user, Password = password, OtpCode = otpCode, PublicKey = key.ExportSubjectPublicKeyInfoPem() },
+            cancellationToken);
+        return ToSession(created.Session, created.Session.Id + "." + created.Secret);
+    }
+
+    public async Task<WebSession?> FindSessionAsync(string? cookieValue, CancellationToken cancellationToken)
+    {
+        if (!Secrets.TrySplit(cookieValue, out var id, out var secret))
+        {
+            return null;
+        }
+
+        var record = await FindRecordAsync(id, cancellationToken);
+        if (record is null || !Secrets.Matches(secret, record.SecretHash) || record.Expires <= _proxy.Time.GetUtcNow())
+        {
+            return null;
+        }
+
+        return ToSession(record, cookieValue!);
+    }
+
+    public async Task SignOutAsync(WebSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _proxy.Auth.DeleteWebSessionAsync(session.Id, cancellationToken);
+        }
+        catch (FerryException e) when (e.Kind == ErrorKind.NotFound)
+        {
+            // Already gone (expired): signed out either way.
+        }
+    }
+
+    public async Task<IReadOnlyList<AppInfo>> ListAppsAsync(WebSession session, CancellationToken cancellationToken)
+    {
+        using var auth = await ActAsAsync(session, cancellationToken);
+        return await auth.ListAppsAsync(cancellationToken);
+    }
+
+    public async Task<Uri> LaunchAsync(WebSession session, string appName, string? awsRoleArn, CancellationToken cancellationToken)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var auth = await ActAsAsync(session, cancellationToken);
+        var created = await auth.CreateAppSessionAsync(
+            new CreateAppSessionRequest { AppName = appName, AwsRoleArn = awsRoleArn, PublicKey = key.ExportSubjectPublicKeyInfoPem(), WebSessionId = session.Id },
+            cancellationToken);
+        if (created.ExchangeToken is null || string.IsNullOrEmpty(created.PublicAddr))
+        {
+            throw FerryException.Unavailable($"app \"{appName}\" has no public address to open it at; set public_addr in its app_service entry");
+        }
+
+        // The app lives on its own host name (<app>.<proxy host>), served by this proxy on its public port.
+        var port = PublicPort();
+        var authority = port is null or 443 ? created.PublicAddr : $"{created.PublicAddr}:{port.Value.ToString(CultureInfo.InvariantCulture)}";
+        return new Uri($"https://{authority}{AppCookies.ExchangePath}?token={Uri.EscapeDataString(created.ExchangeToken)}");
+    }
+
+    public async Task<IReadOnlyList<AuditEvent>> SearchEventsAsync(WebSession session, AuditSearch search, CancellationToken cancellationToken)
+    {
+        using var auth = await ActAsAsync(session, cancellationToken);
+        var types = string.IsNullOrWhiteSpace(search.Type) ? [] : new[] { search.Type.Trim() };
+        var user = string.IsNullOrWhiteSpace(search.User) ? null : search.User.Trim();
+        return await auth.SearchEventsAsync(search.Since, types, user, search.Limit, cancellationToken);
+    }
+
+    public Task<SignupInfoResponse> GetSignupAsync(string token, CancellationToken cancellationToken) =>
+        _proxy.Auth.GetSignupAsync(token, cancellationToken);
+
+    public async Task<string> CompleteSignupAsync(string token, string password, string? otpCode, CancellationToken cancellationToken) =>
+        (await _proxy.Auth.CompleteSignupAsync(token, new CompleteSignupRequest { Password = password, OtpCode = otpCode }, cancellationToken)).User;
+
+    /// <summary>The session's record: from the watch-fed cache, or from auth right after sign-in when the feed has not caught up.</summary>
+    private async Task<WebSessionRecord?> FindRecordAsync(string id, CancellationToken cancellationToken)
+    {
+        if (_proxy.WebSessions.Get("/web_sessions/" + id) is { } cached)
+        {
+            return cached;
+        }
+
+        try
+        {
+            return await _proxy.Auth.GetWebSessionAsync(id, cancellationToken);
+        }
+        catch (FerryException e) when (e.Kind is ErrorKind.NotFound or ErrorKind.AccessDenied or ErrorKind.BadParameter)
+        {
+            return null;
+        }
+    }
+
+    private async Task<Client.Http.AuthClient> ActAsAsync(WebSession session, CancellationToken cancellationToken)
+    {
+        var record = await FindRecordAsync(session.Id, cancellationToken)
+            ?? throw FerryException.AccessDenied("your session has ended; sign in again");
+        return _proxy.AuthClientFor(record.CertPem);
+    }
+
+    private int? PublicPort()
+    {
+        var address = _proxy.Options.PrimaryPublicAddr;
+        var colon = address.LastIndexOf(':');
+        return colon > 0 && int.TryParse(address[(colon + 1)..], CultureInfo.InvariantCulture, out var port) ? port : null;
+    }
+
+    private static WebSession ToSession(WebSessionRecord record, string cookieValue) => new()
+    {
+        Id = record.Id,
+        User = record.User,
+        Roles = record.Roles,
+        Expires = record.Expires,
+        CookieValue = cookieValue,
+        CsrfToken = record.CsrfToken,
+        CanReadAudit = record.CanReadAudit,
+    };
+}
