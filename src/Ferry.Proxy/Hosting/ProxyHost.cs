@@ -55,6 +55,7 @@ public static class ProxyHost
         var appTraffic = new AppTrafficMiddleware(proxy, forwarder, new BrowserAppHandler(proxy, forwarder));
         app.Use(appTraffic.InvokeAsync);
         WebApiEndpoints.Map(app, proxy);
+        Web.Ui.WebUiEndpoints.MapWebUi(app, new WebSessions.WebPortal(proxy));
         return app;
     }
 }
