@@ -20,7 +20,7 @@ internal static class AppsPage
               </div>
               <form method="get" action="/web/apps" class="search" role="search">
                 <label for="app-search" class="visually-hidden">Search applications</label>
-                <input id="app-search" name="q" type="search" value="{query}" placeholder="Search by name, description or label"
+                <input id="app-search" name="q" type="search" value="{query}" placeholder="Search name, description, labels"
                        autocomplete="off" data-filter="#apps-table" data-filter-empty="#apps-empty">
                 <button type="submit" class="btn">Search</button>
               </form>

@@ -96,7 +96,7 @@ internal static class AuditPage
     {
         var parts = SummaryFields
             .Where(e.Fields.ContainsKey)
-            .Select(name => Markup.Of($"""<span class="kv"><span class="k">{name}</span> {Value(e.Fields[name])}</span>"""))
+            .Select(name => Markup.Of($"""<span class="kv"><span class="k">{name}</span> <span class="v">{Value(e.Fields[name])}</span></span>"""))
             .ToList();
         if (!e.Success && e.Error is not null)
         {

@@ -19,7 +19,7 @@ internal static class SignupPage
         return layout.Card(title, Markup.Of($"""
             <h1>{title}</h1>
             <p class="muted">{(invite ? "Welcome to Ferry" : "Choose a new password for")} <strong data-testid="signup-user">{model.Info.User}</strong>{(invite ? ": choose a password to finish setting up your account." : ".")}
-              This link is valid until {model.Info.Expires.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture)}.</p>
+              This link is valid until <span class="nowrap">{model.Info.Expires.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture)}</span>.</p>
             {FormParts.Alert(model.Error)}
             <form method="post" action="{model.FormAction}" class="form" data-testid="signup-form">
               {FormParts.CsrfField(model.Csrf)}
