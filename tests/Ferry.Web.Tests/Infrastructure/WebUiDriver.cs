@@ -24,23 +24,23 @@ internal static class WebUiDriver
     public static async Task<string> SessionCookieAsync(IPage page) =>
         (await page.Context.CookiesAsync()).Single(c => c.Name == "__Host-ferry_web").Value;
 
-    /// <summary>A POST the way a browser sends a form, from the page's own profile (its cookies), without following redirects.</summary>
-    public static Task<IAPIResponse> PostFormAsync(IPage page, string url, IDictionary<string, string> fields) =>
-        page.Context.APIRequest.PostAsync(url, new APIRequestContextOptions
-        {
-            Form = FormOf(page, fields),
-            MaxRedirects = 0,
-            IgnoreHTTPSErrors = true,
-        });
-
-    private static IFormData FormOf(IPage page, IDictionary<string, string> fields)
+    /// <summary>
+    /// A hand-made form POST sent by the browser itself (fetch from the current page, so the browser adds its cookies,
+    /// Origin and Sec-Fetch-* exactly as for a form), without following redirects: a redirect comes back as status 0.
+    /// Playwright's own request API would not do: it runs outside the browser and ignores --host-resolver-rules.
+    /// </summary>
+    public static async Task<FormPostResult> PostFormAsync(IPage page, string url, IDictionary<string, string> fields)
     {
-        var form = page.Context.APIRequest.CreateFormData();
-        foreach (var (name, value) in fields)
-        {
-            form.Set(name, value);
-        }
-
-        return form;
+        Assert.StartsWith(new Uri(url).GetLeftPart(UriPartial.Authority), page.Url);
+        var result = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
+            async ([url, fields]) => {
+              const response = await fetch(url, { method: "POST", body: new URLSearchParams(fields), redirect: "manual", credentials: "same-origin" });
+              return { status: response.status, text: response.type === "opaqueredirect" ? "" : await response.text() };
+            }
+            """, new object[] { url, fields });
+        return new FormPostResult(result.GetProperty("status").GetInt32(), result.GetProperty("text").GetString() ?? "");
     }
 }
+
+/// <summary>What a hand-made POST got back (status 0: a redirect, not followed).</summary>
+internal sealed record FormPostResult(int Status, string Text);

@@ -75,8 +75,9 @@ internal sealed class WebUiContext
             session = await SessionAsync(http);
             if (session is null)
             {
-                // Nothing to protect without a session, and nothing was changed: sign in again (no return_to for a POST).
-                SessionCookie.Clear(http.Response);
+                // Nothing was changed: sign in again (no return_to for a POST). The cookie is deliberately left alone:
+                // a cross-site form arrives without the SameSite=Lax cookie, and clearing it here would let any site
+                // sign a user out.
                 return new SeeOtherResult("/web/login");
             }
 
