@@ -89,7 +89,7 @@ public sealed class PageSecurityTests : IAsyncLifetime
             new Dictionary<string, string> { ["csrf"] = csrf, ["user"] = "ann", ["password"] = "nope", ["otp"] = "123456" }, cookie);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Contains("invalid user name, password or authenticator code", await response.Content.ReadAsStringAsync());
+        Assert.Contains("Invalid user name, password or authenticator code.", await response.Content.ReadAsStringAsync());
         Assert.DoesNotContain(response.Headers.TryGetValues("Set-Cookie", out var set) ? set : [], c => c.StartsWith("__Host-ferry_web=", StringComparison.Ordinal));
     }
 

@@ -81,7 +81,7 @@ public sealed partial class RenderingTests : IAsyncLifetime
         using var response = await _host.GetAsync("/web/apps", cookie);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Contains("cannot reach the auth server; try again in a moment", await response.Content.ReadAsStringAsync());
+        Assert.Contains("Cannot reach the auth server; try again in a moment.", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

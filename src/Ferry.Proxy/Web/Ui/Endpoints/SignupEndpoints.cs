@@ -89,7 +89,8 @@ internal static class SignupEndpoints
     private static IResult LinkError(WebUiContext ui, FerryException e)
     {
         var view = e.Kind == ErrorKind.NotFound
-            ? new ErrorView(StatusCodes.Status404NotFound, "This link does not work", e.Message, Hint, "/web/login", "Go to sign in")
+            ? new ErrorView(StatusCodes.Status404NotFound, "This link does not work", e.Message,
+                e.Message.Contains("tctl users reset", StringComparison.Ordinal) ? null : Hint, "/web/login", "Go to sign in")
             : ErrorView.From(e) with { ActionHref = "/web/login", ActionText = "Go to sign in" };
         return ui.Error(null, view);
     }

@@ -13,7 +13,7 @@ internal static class ErrorPage
             <div class="error-box" role="alert">
               <p class="error-code">Error {view.Status}</p>
               <h1>{view.Title}</h1>
-              <p class="error-message" data-testid="error-message">{view.Message}</p>
+              <p class="error-message" data-testid="error-message">{Sentence.Of(view.Message)}</p>
               {Markup.When(view.Hint is not null, Markup.Of($"""<p class="muted">{view.Hint}</p>"""))}
               <p><a class="btn btn-primary" href="{href}">{text}</a></p>
             </div>

@@ -13,7 +13,7 @@ internal static class FormParts
 
     public static Markup Alert(string? message) => message is null
         ? Markup.Empty
-        : Markup.Of($"""<div class="alert alert-error" role="alert" data-testid="form-error">{message}</div>""");
+        : Markup.Of($"""<div class="alert alert-error" role="alert" data-testid="form-error">{Sentence.Of(message)}</div>""");
 
     public static Markup Notice(string? message) => message is null
         ? Markup.Empty

@@ -17,7 +17,7 @@ internal static class RolePickerPage
             <div class="page-head">
               <div>
                 <h1>Launch {app.Name}</h1>
-                {Markup.When(app.AwsConsole, Markup.Of($"""
+                {Markup.When(app.AwsConsole && app.AwsRoles.Count > 0, Markup.Of($"""
                 <p class="muted">Choose the IAM role to sign in to the AWS Management Console with.
                   The console session is marked with your Ferry user name, <strong>{session.User}</strong>.</p>
                 """))}
