@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace Ferry.Bench;
+
+/// <summary>Command-line settings; the defaults keep a whole run under about three minutes on two cores.</summary>
+internal sealed record BenchOptions
+{
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(1.5);
+    public IReadOnlyList<int> Concurrency { get; init; } = [1, 32];
+    public int CliRuns { get; init; } = 10;
+    public string? Output { get; init; }
+    public string? Aws { get; init; }
+    public bool KeepTemp { get; init; }
+
+    public const string Usage = """
+        ferry-bench [options]     (bench/run.sh builds Release and runs this)
+          --duration SECONDS      measured time per GetItem run (default 5)
+          --warmup SECONDS        unmeasured time before each run, same clients (default 1.5)
+          --concurrency LIST      client counts, comma-separated (default 1,32)
+          --cli-runs N            timed runs per command line (default 10; 0 skips the CLI part)
+          --output FILE           JSON results (default bench/results/latest.json)
+          --aws PATH              the aws CLI both sides run (default /usr/bin/aws, else aws on PATH)
+          --keep-temp             keep the temporary directory (configs, logs) after the run
+        """;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            options = args[i] switch
+            {
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--warmup" => options with { WarmUp = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--concurrency" => options with { Concurrency = Value().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList() },
+                "--cli-runs" => options with { CliRuns = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--output" => options with { Output = Value() },
+                "--aws" => options with { Aws = Value() },
+                "--keep-temp" => options with { KeepTemp = true },
+                _ => throw new ArgumentException($"unknown option {args[i]}"),
+            };
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,186 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using Ferry.Bench.Cli;
+using Ferry.Bench.Infrastructure;
+using Ferry.Bench.Load;
+using Ferry.Bench.Report;
+using Ferry.Bench.Setup;
+using Spectre.Console;
+
+namespace Ferry.Bench;
+
+/// <summary>
+/// One whole run, everything on loopback under one temporary directory:
+/// <code>
+///   moto (scripts/aws-sandbox.sh)        static DynamoDB (Kestrel, in this process)
+///        ▲ STS + DynamoDB                      ▲ DynamoDB (AWS_ENDPOINT_URL_DYNAMODB); STS stays moto
+///   agent "aws-dynamodb"                 agent "aws-static"          (teleport app_service, reverse tunnels)
+///        └──────────── teleport auth + proxy ────────────┘
+///   tsh proxy aws -e (home-moto)         tsh proxy aws -e, tsh proxy aws (home-static)
+///        ▲                                     ▲
+///   SDK client ──── same code ──── SDK client; and each SDK client straight to its upstream (direct)
+/// </code>
+/// 1. set up  2. GetItem: warm-up, then a fixed time per path and concurrency  3. CLI wall times  4. report.
+/// </summary>
+internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAnsiConsole console)
+{
+    private const string MotoApp = "aws-dynamodb";
+    private const string StaticApp = "aws-static";
+
+    public async Task<BenchReport> RunAsync(Disposables owned, CancellationToken ct)
+    {
+        // 1. Set up.
+        Step("moto AWS sandbox (scripts/aws-sandbox.sh)");
+        var sandbox = owned.Add(await AwsSandbox.StartAsync(repo, Path.Combine(temp, "aws"), ct));
+        var credentials = await sandbox.AssumeRoleAsync(ct);
+        var (item, itemJson) = BenchItem();
+        await sandbox.PutItemAsync(credentials, item, ct);
+        var staticUpstream = owned.Add(await StaticDynamoDb.StartAsync(itemJson, ct));
+
+        Step("Ferry cluster, role and user");
+        var cluster = owned.Add(await FerryCluster.StartAsync(repo, Path.Combine(temp, "cluster"), ct));
+        await cluster.AddUserAsync(ct);
+
+        Step("two app agents (moto; static upstream)");
+        owned.Add(await AppAgent.StartAsync(repo, cluster, MotoApp, Path.Combine(temp, "agent-moto"), sandbox.AgentEnvironment, ct));
+        var staticEnvironment = new Dictionary<string, string>(sandbox.AgentEnvironment) { ["AWS_ENDPOINT_URL_DYNAMODB"] = staticUpstream.Endpoint };
+        owned.Add(await AppAgent.StartAsync(repo, cluster, StaticApp, Path.Combine(temp, "agent-static"), staticEnvironment, ct));
+        await cluster.WaitForAppsAsync([MotoApp, StaticApp], ct);
+
+        Step("tsh login, tsh apps login, tsh proxy aws");
+        var motoUser = await TshUser.LoginAsync(repo, cluster, Path.Combine(temp, "home-moto"), MotoApp, ct);
+        var staticUser = await TshUser.LoginAsync(repo, cluster, Path.Combine(temp, "home-static"), StaticApp, ct);
+        var motoEndpoint = owned.Add(await motoUser.StartProxyAsync(endpointUrl: true, ct));
+        var staticEndpoint = owned.Add(await staticUser.StartProxyAsync(endpointUrl: true, ct));
+        var staticProxy = owned.Add(await staticUser.StartProxyAsync(endpointUrl: false, ct));
+
+        // 2. GetItem.
+        using var clients = new DynamoDbClients();
+        var directStatic = clients.Direct(staticUpstream.Endpoint, credentials);
+        var directMoto = clients.Direct(sandbox.Endpoint, credentials);
+        var scenarios = new List<Scenario>
+        {
+            new(ScenarioKeys.StaticEndpointUrl, "static upstream, endpoint URL (tsh proxy aws -e)", "static", false, directStatic, clients.ThroughEndpointUrl(staticEndpoint)),
+            new(ScenarioKeys.StaticHttpsProxy, "static upstream, HTTPS_PROXY (tsh proxy aws)", "static", false, directStatic, clients.ThroughHttpsProxy(staticProxy)),
+            new(ScenarioKeys.StaticNoTsh, "static upstream, no tsh: SDK → Ferry proxy (app cert)", "static", true, directStatic, clients.StraightToFerryProxy(staticUser)),
+            new(ScenarioKeys.MotoEndpointUrl, "moto, endpoint URL (tsh proxy aws -e)", "moto", false, directMoto, clients.ThroughEndpointUrl(motoEndpoint)),
+        };
+        var request = new GetItemRequest { TableName = AwsSandbox.Table, Key = new() { ["pk"] = new AttributeValue { S = (string)item["pk"].S } } };
+        Step("checking every path answers GetItem");
+        foreach (var scenario in scenarios)
+        {
+            await LoadRunner.WaitUntilServingAsync(scenario.Direct, request, scenario.Name + " (direct)", TimeSpan.FromSeconds(5), ct);
+            await LoadRunner.WaitUntilServingAsync(scenario.Ferry, request, scenario.Name, TimeSpan.FromSeconds(30), ct);
+        }
+
+        var rows = new List<GetItemRow>();
+        var directRuns = new Dictionary<(string, int), LoadResult>();
+        foreach (var concurrency in options.Concurrency)
+        {
+            foreach (var scenario in scenarios)
+            {
+                if (!directRuns.TryGetValue((scenario.Upstream, concurrency), out var direct))
+                {
+                    direct = await MeasureAsync(scenario.Direct, request, concurrency, $"{scenario.Upstream} direct", ct);
+                    directRuns[(scenario.Upstream, concurrency)] = direct;
+                }
+
+                var ferry = await MeasureAsync(scenario.Ferry, request, concurrency, scenario.Name, ct);
+                rows.Add(new GetItemRow(scenario.Key, scenario.Name, scenario.Upstream, scenario.Diagnostic, concurrency, direct, ferry));
+            }
+        }
+
+        // The SDK calls through Ferry to the static upstream must really have reached it (and not moto).
+        var staticCalls = rows.Where(r => r.Upstream == "static").Sum(r => r.Ferry.Completed);
+        if (staticUpstream.Served < staticCalls)
+        {
+            throw new InvalidOperationException($"the static upstream served {staticUpstream.Served} requests, fewer than the {staticCalls} that went through Ferry to it");
+        }
+
+        // 3. CLI wall time.
+        var cli = options.CliRuns > 0 ? await MeasureCliAsync(sandbox, credentials, motoUser, ct) : [];
+        return new BenchReport(DateTimeOffset.UtcNow, MachineInfo.Current(), options.Duration.TotalSeconds, options.WarmUp.TotalSeconds, rows, cli, AwsCliPath());
+    }
+
+    private async Task<LoadResult> MeasureAsync(AmazonDynamoDBClient client, GetItemRequest request, int concurrency, string what, CancellationToken ct)
+    {
+        console.MarkupLine($"[grey]  {Markup.Escape(what)}, {concurrency} client(s)[/]");
+        await LoadRunner.RunAsync(client, request, concurrency, options.WarmUp, ct);
+        return await LoadRunner.RunAsync(client, request, concurrency, options.Duration, ct);
+    }
+
+    private async Task<IReadOnlyList<CliTiming>> MeasureCliAsync(AwsSandbox sandbox, SessionAWSCredentials credentials, TshUser user, CancellationToken ct)
+    {
+        Step($"CLI wall time, {options.CliRuns} runs each");
+        var aws = AwsCliPath() ?? throw new InvalidOperationException("no aws CLI found (scripts/test.sh installs it); pass --aws PATH or --cli-runs 0");
+
+        // Both sides run the same aws executable, found first on PATH through this directory.
+        var bin = Path.Combine(temp, "bin");
+        Directory.CreateDirectory(bin);
+        var link = Path.Combine(bin, "aws");
+        if (!File.Exists(link))
+        {
+            File.CreateSymbolicLink(link, aws);
+        }
+
+        var path = bin + ":" + Environment.GetEnvironmentVariable("PATH");
+        var home = Path.Combine(temp, "home-direct");
+        Directory.CreateDirectory(home);
+        var immutable = credentials.GetCredentials();
+        var directEnvironment = ChildEnvironment.Clean();
+        directEnvironment["HOME"] = home;
+        directEnvironment["PATH"] = path;
+        directEnvironment["AWS_ACCESS_KEY_ID"] = immutable.AccessKey;
+        directEnvironment["AWS_SECRET_ACCESS_KEY"] = immutable.SecretKey;
+        directEnvironment["AWS_SESSION_TOKEN"] = immutable.Token;
+        directEnvironment["AWS_DEFAULT_REGION"] = AwsSandbox.Region;
+        var tshEnvironment = user.Environment([new("PATH", path)]);
+        var tsh = repo.Tsh;
+
+        var commands = new List<CliCommand>
+        {
+            new(CliKeys.AwsDirect, $"aws dynamodb list-tables --endpoint-url {sandbox.Endpoint}", "aws", ["dynamodb", "list-tables", "--endpoint-url", sandbox.Endpoint], directEnvironment, home, AwsSandbox.Table),
+            new(CliKeys.TshAws, "tsh aws dynamodb list-tables", tsh, ["aws", "dynamodb", "list-tables"], tshEnvironment, user.Home, AwsSandbox.Table),
+            new(CliKeys.TshAwsEndpoint, "tsh aws -e dynamodb list-tables", tsh, ["aws", "-e", "dynamodb", "list-tables"], tshEnvironment, user.Home, AwsSandbox.Table),
+            new(CliKeys.TshAwsExecTrue, "tsh aws --exec true   (tsh + local proxy start/stop, no aws)", tsh, ["aws", "--exec", "true"], tshEnvironment, user.Home, null),
+            new(CliKeys.TshVersion, "tsh version   (tsh start-up alone)", tsh, ["version"], tshEnvironment, user.Home, null),
+            new(CliKeys.AwsVersion, "aws --version   (aws CLI start-up alone)", "aws", ["--version"], directEnvironment, home, null),
+        };
+        return await CliTimer.MeasureAsync(commands, options.CliRuns, message => console.MarkupLine($"[grey]  {message}[/]"), ct);
+    }
+
+    private string? AwsCliPath()
+    {
+        if (options.Aws is not null)
+        {
+            return options.Aws;
+        }
+
+        if (File.Exists("/usr/bin/aws"))
+        {
+            return "/usr/bin/aws";
+        }
+
+        return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, "aws"))
+            .FirstOrDefault(File.Exists);
+    }
+
+    private void Step(string what) => console.MarkupLine($"[blue]==>[/] {Markup.Escape(what)}");
+
+    /// <summary>The one item every GetItem reads: a key and a ~100-byte attribute, in moto and in the static upstream alike.</summary>
+    private static (Dictionary<string, AttributeValue> Item, string Json) BenchItem()
+    {
+        var payload = new string('x', 100);
+        var item = new Dictionary<string, AttributeValue>
+        {
+            ["pk"] = new() { S = "bench-item" },
+            ["payload"] = new() { S = payload },
+            ["n"] = new() { N = "42" },
+        };
+        return (item, $$$"""{"pk":{"S":"bench-item"},"payload":{"S":"{{{payload}}}"},"n":{"N":"42"}}""");
+    }
+
+    private sealed record Scenario(string Key, string Name, string Upstream, bool Diagnostic, AmazonDynamoDBClient Direct, AmazonDynamoDBClient Ferry);
+}

@@ -1,0 +1,24 @@
+using System.Runtime.InteropServices;
+
+namespace Ferry.Bench.Report;
+
+/// <summary>What the figures were measured on.</summary>
+internal sealed record MachineInfo(string Cpu, int Cores, double MemoryGiB, string Os, string Runtime)
+{
+    public static MachineInfo Current()
+    {
+        var cpu = "unknown CPU";
+        try
+        {
+            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
+        }
+        catch (IOException)
+        {
+        }
+
+        return new MachineInfo(cpu, Environment.ProcessorCount, Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024), 1),
+            RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription);
+    }
+
+    public override string ToString() => $"{Cores} cores ({Cpu}), {MemoryGiB:0} GiB, {Os}, {Runtime}";
+}

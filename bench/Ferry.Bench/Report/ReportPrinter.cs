@@ -1,0 +1,119 @@
+using System.Globalization;
+using Ferry.Bench.Cli;
+using Spectre.Console;
+
+namespace Ferry.Bench.Report;
+
+/// <summary>The run's figures as a table, a per-hop split and the CLI lines.</summary>
+internal static class ReportPrinter
+{
+    public static void Print(IAnsiConsole console, BenchReport report)
+    {
+        console.WriteLine();
+        console.MarkupLine($"[bold]Ferry benchmark[/] {report.Time:yyyy-MM-dd HH:mm}Z, {Markup.Escape(report.Machine.ToString())}");
+        console.MarkupLine($"[grey]GetItem with AWSSDK.DynamoDBv2, {report.DurationSeconds:0.#} s measured after {report.WarmUpSeconds:0.#} s warm-up per run; latencies in ms[/]");
+        PrintGetItem(console, report);
+        PrintHops(console, report);
+        PrintCli(console, report);
+    }
+
+    private static void PrintGetItem(IAnsiConsole console, BenchReport report)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("Scenario");
+        table.AddColumn(new TableColumn("Clients").RightAligned());
+        table.AddColumn(new TableColumn("Direct req/s").RightAligned());
+        table.AddColumn(new TableColumn("Ferry req/s").RightAligned());
+        table.AddColumn(new TableColumn("Ratio").RightAligned());
+        table.AddColumn(new TableColumn("Direct p50/p99").RightAligned());
+        table.AddColumn(new TableColumn("Ferry p50/p99").RightAligned());
+        table.AddColumn(new TableColumn("Added p50/p99").RightAligned());
+        table.AddColumn("Target");
+        foreach (var row in report.GetItem)
+        {
+            table.AddRow(
+                Markup.Escape(row.Scenario) + (row.Diagnostic ? " [grey](diagnostic)[/]" : ""),
+                row.Concurrency.ToString(CultureInfo.InvariantCulture),
+                Rate(row.Direct.RequestsPerSecond),
+                Rate(row.Ferry.RequestsPerSecond),
+                row.Ratio.ToString("0.00", CultureInfo.InvariantCulture),
+                Pair(row.Direct.P50Ms, row.Direct.P99Ms),
+                Pair(row.Ferry.P50Ms, row.Ferry.P99Ms),
+                Pair(row.AddedP50Ms, row.AddedP99Ms, signed: true),
+                Verdict(row.Target));
+        }
+
+        console.Write(table);
+        foreach (var row in report.GetItem.Where(r => r.Direct.Errors + r.Ferry.Errors > 0))
+        {
+            console.MarkupLine($"[yellow]errors[/] {Markup.Escape(row.Scenario)}, {row.Concurrency} clients: direct {row.Direct.Errors}, Ferry {row.Ferry.Errors}: {Markup.Escape(row.Ferry.FirstError ?? row.Direct.FirstError ?? "")}");
+        }
+    }
+
+    private static void PrintHops(IAnsiConsole console, BenchReport report)
+    {
+        var rows = report.GetItem;
+        var concurrencies = rows.Select(r => r.Concurrency).Distinct();
+        var lines = new List<string>();
+        foreach (var c in concurrencies)
+        {
+            var full = rows.FirstOrDefault(r => r.Key == ScenarioKeys.StaticEndpointUrl && r.Concurrency == c);
+            var noTsh = rows.FirstOrDefault(r => r.Key == ScenarioKeys.StaticNoTsh && r.Concurrency == c);
+            if (full is null || noTsh is null)
+            {
+                continue;
+            }
+
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{c,2} clients, p50: direct {full.Direct.P50Ms:0.00}  → +{noTsh.Ferry.P50Ms - full.Direct.P50Ms:0.00} proxy+tunnel+agent  → +{full.Ferry.P50Ms - noTsh.Ferry.P50Ms:0.00} tsh local proxy  = {full.Ferry.P50Ms:0.00} ms; "
+                + $"req/s: direct {full.Direct.RequestsPerSecond:0}, without tsh {noTsh.Ferry.RequestsPerSecond:0}, with tsh {full.Ferry.RequestsPerSecond:0}"));
+        }
+
+        if (lines.Count > 0)
+        {
+            console.MarkupLine("[bold]Where the time goes[/] (static upstream, endpoint-URL mode; \"without tsh\" = SDK straight to the Ferry proxy with the app certificate)");
+            foreach (var line in lines)
+            {
+                console.WriteLine("  " + line);
+            }
+        }
+    }
+
+    private static void PrintCli(IAnsiConsole console, BenchReport report)
+    {
+        if (report.Cli.Count == 0)
+        {
+            return;
+        }
+
+        console.WriteLine();
+        console.MarkupLine($"[bold]CLI wall time[/] (median of {report.Cli[0].Runs} runs, min–max; aws = {Markup.Escape(report.AwsCli ?? "?")})");
+        var direct = report.CliTiming(CliKeys.AwsDirect);
+        foreach (var timing in report.Cli)
+        {
+            var extra = "";
+            if (direct is not null && timing.Key is CliKeys.TshAws or CliKeys.TshAwsEndpoint)
+            {
+                var added = timing.MedianMs - direct.MedianMs;
+                extra = string.Create(CultureInfo.InvariantCulture, $"  {added:+0;-0} ms vs direct");
+                if (timing.Key == CliKeys.TshAws)
+                {
+                    extra += "  " + Verdict(Targets.ForCli(added));
+                }
+            }
+
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {timing.MedianMs,7:0} ms  [grey]({timing.MinMs:0}–{timing.MaxMs:0})[/]  {Markup.Escape(timing.Command)}{extra}"));
+        }
+    }
+
+    private static string Rate(double value) => value.ToString("0", CultureInfo.InvariantCulture);
+
+    private static string Pair(double p50, double p99, bool signed = false) => signed
+        ? string.Create(CultureInfo.InvariantCulture, $"{p50:+0.00;-0.00} / {p99:+0.00;-0.00}")
+        : string.Create(CultureInfo.InvariantCulture, $"{p50:0.00} / {p99:0.00}");
+
+    private static string Verdict(TargetCheck? check) => check is null
+        ? ""
+        : check.Pass ? $"[green]PASS[/] {Markup.Escape(check.Target)}" : $"[red]FAIL[/] {Markup.Escape(check.Target)}";
+}
