@@ -21,7 +21,7 @@ namespace Ferry.Bench;
 ///        ▲                                     ▲
 ///   SDK client ──── same code ──── SDK client; and each SDK client straight to its upstream (direct)
 /// </code>
-/// 1. set up  2. GetItem: warm-up, then a fixed time per path and concurrency  3. CLI wall times  4. report.
+/// 1. set up  2. GetItem: warm-up, then a fixed time per path and concurrency  3. one call's legs  4. CLI wall times.
 /// </summary>
 internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAnsiConsole console)
 {
@@ -55,6 +55,11 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
         var staticEndpoint = owned.Add(await staticUser.StartProxyAsync(endpointUrl: true, ct));
         var staticProxy = owned.Add(await staticUser.StartProxyAsync(endpointUrl: false, ct));
 
+        if (options.Hold)
+        {
+            await HoldAsync(sandbox, staticUpstream, cluster, motoUser, staticUser, [motoEndpoint, staticEndpoint, staticProxy], ct);
+        }
+
         // 2. GetItem.
         using var clients = new DynamoDbClients();
         var directStatic = clients.Direct(staticUpstream.Endpoint, credentials);
@@ -68,12 +73,20 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
         };
         var request = new GetItemRequest { TableName = AwsSandbox.Table, Key = new() { ["pk"] = new AttributeValue { S = (string)item["pk"].S } } };
         Step("checking every path answers GetItem");
-        foreach (var scenario in scenarios)
+        try
         {
-            await LoadRunner.WaitUntilServingAsync(scenario.Direct, request, scenario.Name + " (direct)", TimeSpan.FromSeconds(5), ct);
-            await LoadRunner.WaitUntilServingAsync(scenario.Ferry, request, scenario.Name, TimeSpan.FromSeconds(30), ct);
+            foreach (var scenario in scenarios)
+            {
+                await LoadRunner.WaitUntilServingAsync(scenario.Direct, request, scenario.Name + " (direct)", TimeSpan.FromSeconds(5), ct);
+                await LoadRunner.WaitUntilServingAsync(scenario.Ferry, request, scenario.Name, TimeSpan.FromSeconds(30), ct);
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"{e.Message}\n({sandbox.Health})", e);
         }
 
+        var loadBefore = MachineInfo.LoadAverage();
         var rows = new List<GetItemRow>();
         var directRuns = new Dictionary<(string, int), LoadResult>();
         foreach (var concurrency in options.Concurrency)
@@ -98,9 +111,17 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
             throw new InvalidOperationException($"the static upstream served {staticUpstream.Served} requests, fewer than the {staticCalls} that went through Ferry to it");
         }
 
-        // 3. CLI wall time.
+        // 3. One client's call split into legs, with the static upstream as the probe.
+        Step($"legs of one call ({options.HopTraceCalls} sequential calls per path)");
+        var hops = new List<HopRow> { new("direct", "direct", await HopTrace.MeasureAsync(directStatic, request, staticUpstream, options.HopTraceCalls, ct)) };
+        foreach (var scenario in scenarios.Where(s => s.Upstream == "static"))
+        {
+            hops.Add(new HopRow(scenario.Key, scenario.Name, await HopTrace.MeasureAsync(scenario.Ferry, request, staticUpstream, options.HopTraceCalls, ct)));
+        }
+
+        // 4. CLI wall time.
         var cli = options.CliRuns > 0 ? await MeasureCliAsync(sandbox, credentials, motoUser, ct) : [];
-        return new BenchReport(DateTimeOffset.UtcNow, MachineInfo.Current(), options.Duration.TotalSeconds, options.WarmUp.TotalSeconds, rows, cli, AwsCliPath());
+        return new BenchReport(DateTimeOffset.UtcNow, MachineInfo.Current(loadBefore), options.Duration.TotalSeconds, options.WarmUp.TotalSeconds, rows, hops, cli, AwsCliPath());
     }
 
     private async Task<LoadResult> MeasureAsync(AmazonDynamoDBClient client, GetItemRequest request, int concurrency, string what, CancellationToken ct)
@@ -148,6 +169,25 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
             new(CliKeys.AwsVersion, "aws --version   (aws CLI start-up alone)", "aws", ["--version"], directEnvironment, home, null),
         };
         return await CliTimer.MeasureAsync(commands, options.CliRuns, message => console.MarkupLine($"[grey]  {message}[/]"), ct);
+    }
+
+    /// <summary>--hold: everything stays up for experiments by hand until Ctrl-C, which cleans up as usual.</summary>
+    private async Task HoldAsync(AwsSandbox sandbox, StaticDynamoDb staticUpstream, FerryCluster cluster, TshUser motoUser, TshUser staticUser, TshAwsProxy[] proxies, CancellationToken ct)
+    {
+        console.WriteLine($"""
+            Holding (Ctrl-C stops everything). Directory: {temp}
+              moto:            {sandbox.Endpoint}   (agent key in {Path.Combine(temp, "aws", "aws.env")})
+              static upstream: {staticUpstream.Endpoint}
+              cluster:         {cluster.ProxyAddress}, tctl -c {cluster.ConfigPath}
+              tsh homes:       HOME={motoUser.Home} TELEPORT_HOME={motoUser.TeleportHome} (aws-dynamodb)
+                               HOME={staticUser.Home} TELEPORT_HOME={staticUser.TeleportHome} (aws-static)
+            """);
+        foreach (var proxy in proxies)
+        {
+            console.WriteLine($"  tsh proxy aws{(proxy.IsEndpointUrl ? " -e" : "")} on port {proxy.Port}: " + string.Join(' ', proxy.Settings.Select(s => $"{s.Key}={s.Value}")));
+        }
+
+        await Task.Delay(Timeout.Infinite, ct);
     }
 
     private string? AwsCliPath()

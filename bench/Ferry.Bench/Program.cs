@@ -34,6 +34,11 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal
 using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
 
 var console = AnsiConsole.Console;
+if (Console.IsOutputRedirected)
+{
+    console.Profile.Width = Math.Max(console.Profile.Width, 170); // a log file has no width: keep the table on one line per row
+}
+
 var repo = Repo.Find();
 var temp = Directory.CreateTempSubdirectory("ferry-bench-").FullName;
 var keep = options.KeepTemp;

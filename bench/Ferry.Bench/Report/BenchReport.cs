@@ -1,4 +1,5 @@
 using Ferry.Bench.Cli;
+using Ferry.Bench.Load;
 
 namespace Ferry.Bench.Report;
 
@@ -9,6 +10,7 @@ internal sealed record BenchReport(
     double DurationSeconds,
     double WarmUpSeconds,
     IReadOnlyList<GetItemRow> GetItem,
+    IReadOnlyList<HopRow> Hops,
     IReadOnlyList<CliTiming> Cli,
     string? AwsCli)
 {

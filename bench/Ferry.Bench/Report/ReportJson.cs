@@ -17,6 +17,7 @@ internal static class ReportJson
             ["durationSeconds"] = report.DurationSeconds,
             ["warmUpSeconds"] = report.WarmUpSeconds,
             ["getItem"] = new JsonArray(report.GetItem.Select(Row).ToArray<JsonNode?>()),
+            ["hops"] = JsonSerializer.SerializeToNode(report.Hops, Options),
             ["cli"] = JsonSerializer.SerializeToNode(report.Cli, Options),
             ["cliAddedMs"] = report.CliAddedMs,
             ["cliTarget"] = report.CliAddedMs is { } added ? JsonSerializer.SerializeToNode(Targets.ForCli(added), Options) : null,

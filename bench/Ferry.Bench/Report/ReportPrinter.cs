@@ -52,30 +52,43 @@ internal static class ReportPrinter
 
     private static void PrintHops(IAnsiConsole console, BenchReport report)
     {
-        var rows = report.GetItem;
-        var concurrencies = rows.Select(r => r.Concurrency).Distinct();
-        var lines = new List<string>();
-        foreach (var c in concurrencies)
+        var direct = report.Hops.FirstOrDefault(h => h.Key == "direct");
+        if (direct is null)
         {
-            var full = rows.FirstOrDefault(r => r.Key == ScenarioKeys.StaticEndpointUrl && r.Concurrency == c);
-            var noTsh = rows.FirstOrDefault(r => r.Key == ScenarioKeys.StaticNoTsh && r.Concurrency == c);
-            if (full is null || noTsh is null)
-            {
-                continue;
-            }
-
-            lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{c,2} clients, p50: direct {full.Direct.P50Ms:0.00}  → +{noTsh.Ferry.P50Ms - full.Direct.P50Ms:0.00} proxy+tunnel+agent  → +{full.Ferry.P50Ms - noTsh.Ferry.P50Ms:0.00} tsh local proxy  = {full.Ferry.P50Ms:0.00} ms; "
-                + $"req/s: direct {full.Direct.RequestsPerSecond:0}, without tsh {noTsh.Ferry.RequestsPerSecond:0}, with tsh {full.Ferry.RequestsPerSecond:0}"));
+            return;
         }
 
-        if (lines.Count > 0)
+        console.WriteLine();
+        console.MarkupLine("[bold]Where the time goes[/]: one client, static upstream as the probe, medians in ms "
+            + "(request leg = client start → upstream arrival; response leg = upstream answer → client end)");
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("Path");
+        foreach (var column in new[] { "Request leg", "Upstream", "Response leg", "Call", "Added request", "Added response" })
         {
-            console.MarkupLine("[bold]Where the time goes[/] (static upstream, endpoint-URL mode; \"without tsh\" = SDK straight to the Ferry proxy with the app certificate)");
-            foreach (var line in lines)
-            {
-                console.WriteLine("  " + line);
-            }
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        foreach (var hop in report.Hops)
+        {
+            var legs = hop.Legs;
+            var isDirect = hop.Key == "direct";
+            table.AddRow(
+                Markup.Escape(hop.Path),
+                Ms(legs.RequestMs),
+                Ms(legs.UpstreamMs),
+                Ms(legs.ResponseMs),
+                Ms(legs.TotalMs),
+                isDirect ? "" : Signed(legs.RequestMs - direct.Legs.RequestMs),
+                isDirect ? "" : Signed(legs.ResponseMs - direct.Legs.ResponseMs));
+        }
+
+        console.Write(table);
+        var full = report.Hops.FirstOrDefault(h => h.Key == ScenarioKeys.StaticEndpointUrl);
+        var noTsh = report.Hops.FirstOrDefault(h => h.Key == ScenarioKeys.StaticNoTsh);
+        if (full is not null && noTsh is not null)
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  split of the endpoint-URL call: proxy + tunnel + agent {noTsh.Legs.TotalMs - direct.Legs.TotalMs:+0.00;-0.00} ms, tsh local proxy {full.Legs.TotalMs - noTsh.Legs.TotalMs:+0.00;-0.00} ms"));
         }
     }
 
@@ -106,6 +119,10 @@ internal static class ReportPrinter
                 $"  {timing.MedianMs,7:0} ms  [grey]({timing.MinMs:0}–{timing.MaxMs:0})[/]  {Markup.Escape(timing.Command)}{extra}"));
         }
     }
+
+    private static string Ms(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string Signed(double value) => value.ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
 
     private static string Rate(double value) => value.ToString("0", CultureInfo.InvariantCulture);
 

@@ -16,6 +16,7 @@ internal sealed class StaticDynamoDb : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private long _served;
+    private List<(long Arrived, long Answered)>? _trace;
 
     private StaticDynamoDb(WebApplication app, int port)
     {
@@ -41,6 +42,7 @@ internal sealed class StaticDynamoDb : IAsyncDisposable
         StaticDynamoDb? self = null;
         app.Run(async context =>
         {
+            var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
             await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
             Interlocked.Increment(ref self!._served);
             var response = context.Response;
@@ -48,10 +50,30 @@ internal sealed class StaticDynamoDb : IAsyncDisposable
             response.ContentLength = body.Length;
             response.Headers["x-amzn-RequestId"] = "FERRYBENCHSTATICUPSTREAM0000000000000000000000000000";
             await response.Body.WriteAsync(body, context.RequestAborted);
+            await response.CompleteAsync();
+            if (Volatile.Read(ref self._trace) is { } trace)
+            {
+                lock (trace)
+                {
+                    trace.Add((arrived, System.Diagnostics.Stopwatch.GetTimestamp()));
+                }
+            }
         });
         await app.StartAsync(cancellationToken);
         self = new StaticDynamoDb(app, new Uri(app.Urls.First()).Port);
         return self;
+    }
+
+    /// <summary>From now on, remembers when each request arrived and when its answer was handed to Kestrel.</summary>
+    public void StartTrace() => Volatile.Write(ref _trace, []);
+
+    public IReadOnlyList<(long Arrived, long Answered)> StopTrace()
+    {
+        var trace = Interlocked.Exchange(ref _trace, null) ?? [];
+        lock (trace)
+        {
+            return [.. trace];
+        }
     }
 
     public async ValueTask DisposeAsync()
