@@ -7,6 +7,7 @@ internal sealed record BenchOptions
 {
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(1.5);
+    public int Slices { get; init; } = 5;
     public IReadOnlyList<int> Concurrency { get; init; } = [1, 32];
     public int CliRuns { get; init; } = 10;
     public int HopTraceCalls { get; init; } = 300;
@@ -17,8 +18,9 @@ internal sealed record BenchOptions
 
     public const string Usage = """
         ferry-bench [options]     (bench/run.sh builds Release and runs this)
-          --duration SECONDS      measured time per GetItem run (default 5)
-          --warmup SECONDS        unmeasured time before each run, same clients (default 1.5)
+          --duration SECONDS      measured time per path and concurrency (default 5)
+          --slices N              the measured time is cut into N slices that the paths take in turns (default 5)
+          --warmup SECONDS        unmeasured time per path before the slices, same clients (default 1.5)
           --concurrency LIST      client counts, comma-separated (default 1,32)
           --hop-calls N           sequential calls per path for the per-leg split (default 300)
           --cli-runs N            timed runs per command line (default 10; 0 skips the CLI part)
@@ -38,6 +40,7 @@ internal sealed record BenchOptions
             {
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--warmup" => options with { WarmUp = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--slices" => options with { Slices = Math.Max(1, int.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--concurrency" => options with { Concurrency = Value().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList() },
                 "--hop-calls" => options with { HopTraceCalls = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--cli-runs" => options with { CliRuns = int.Parse(Value(), CultureInfo.InvariantCulture) },

@@ -87,22 +87,7 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
         }
 
         var loadBefore = MachineInfo.LoadAverage();
-        var rows = new List<GetItemRow>();
-        var directRuns = new Dictionary<(string, int), LoadResult>();
-        foreach (var concurrency in options.Concurrency)
-        {
-            foreach (var scenario in scenarios)
-            {
-                if (!directRuns.TryGetValue((scenario.Upstream, concurrency), out var direct))
-                {
-                    direct = await MeasureAsync(scenario.Direct, request, concurrency, $"{scenario.Upstream} direct", ct);
-                    directRuns[(scenario.Upstream, concurrency)] = direct;
-                }
-
-                var ferry = await MeasureAsync(scenario.Ferry, request, concurrency, scenario.Name, ct);
-                rows.Add(new GetItemRow(scenario.Key, scenario.Name, scenario.Upstream, scenario.Diagnostic, concurrency, direct, ferry));
-            }
-        }
+        var rows = await MeasureGetItemAsync(scenarios, request, ct);
 
         // The SDK calls through Ferry to the static upstream must really have reached it (and not moto).
         var staticCalls = rows.Where(r => r.Upstream == "static").Sum(r => r.Ferry.Completed);
@@ -121,14 +106,46 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
 
         // 4. CLI wall time.
         var cli = options.CliRuns > 0 ? await MeasureCliAsync(sandbox, credentials, motoUser, ct) : [];
-        return new BenchReport(DateTimeOffset.UtcNow, MachineInfo.Current(loadBefore), options.Duration.TotalSeconds, options.WarmUp.TotalSeconds, rows, hops, cli, AwsCliPath());
+        return new BenchReport(DateTimeOffset.UtcNow, MachineInfo.Current(loadBefore), options.Duration.TotalSeconds, options.WarmUp.TotalSeconds, options.Slices, rows, hops, cli, AwsCliPath());
     }
 
-    private async Task<LoadResult> MeasureAsync(AmazonDynamoDBClient client, GetItemRequest request, int concurrency, string what, CancellationToken ct)
+    /// <summary>
+    /// Per concurrency: every path warms up, then the paths take turns in short slices until each has had the
+    /// measured time, so a busy moment of the machine (other work shares it) hits direct and Ferry alike.
+    /// </summary>
+    private async Task<List<GetItemRow>> MeasureGetItemAsync(IReadOnlyList<Scenario> scenarios, GetItemRequest request, CancellationToken ct)
     {
-        console.MarkupLine($"[grey]  {Markup.Escape(what)}, {concurrency} client(s)[/]");
-        await LoadRunner.RunAsync(client, request, concurrency, options.WarmUp, ct);
-        return await LoadRunner.RunAsync(client, request, concurrency, options.Duration, ct);
+        var paths = scenarios.Select(s => (Key: "direct-" + s.Upstream, Name: s.Upstream + " direct", Client: s.Direct))
+            .DistinctBy(p => p.Key)
+            .Concat(scenarios.Select(s => (s.Key, s.Name, Client: s.Ferry)))
+            .ToList();
+        var slice = options.Duration / options.Slices;
+        var rows = new List<GetItemRow>();
+        foreach (var concurrency in options.Concurrency)
+        {
+            console.MarkupLine($"[grey]  {concurrency} client(s): warm-up, then {options.Slices} rounds of {slice.TotalSeconds:0.#} s over {paths.Count} paths[/]");
+            foreach (var path in paths)
+            {
+                await LoadRunner.RunAsync(path.Client, request, concurrency, options.WarmUp, ct);
+            }
+
+            var samples = paths.ToDictionary(p => p.Key, _ => new List<LoadSample>());
+            for (var round = 0; round < options.Slices; round++)
+            {
+                foreach (var path in paths)
+                {
+                    samples[path.Key].Add(await LoadRunner.RunAsync(path.Client, request, concurrency, slice, ct));
+                }
+            }
+
+            foreach (var scenario in scenarios)
+            {
+                rows.Add(new GetItemRow(scenario.Key, scenario.Name, scenario.Upstream, scenario.Diagnostic, concurrency,
+                    LoadResult.Merge(concurrency, samples["direct-" + scenario.Upstream]), LoadResult.Merge(concurrency, samples[scenario.Key])));
+            }
+        }
+
+        return rows;
     }
 
     private async Task<IReadOnlyList<CliTiming>> MeasureCliAsync(AwsSandbox sandbox, SessionAWSCredentials credentials, TshUser user, CancellationToken ct)

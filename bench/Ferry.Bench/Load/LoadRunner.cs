@@ -7,7 +7,7 @@ namespace Ferry.Bench.Load;
 /// <summary>
 /// N clients (tasks sharing one SDK client, as an application would), each sending GetItem back to back for a
 /// fixed time: throughput is completed requests over the measured time, latency is each call's wall time
-/// (SDK marshalling and signing included, the same on every path).
+/// (SDK marshalling and signing included, the same on every path). One call of <see cref="RunAsync"/> is one slice.
 /// </summary>
 internal static class LoadRunner
 {
@@ -38,29 +38,20 @@ internal static class LoadRunner
         }
     }
 
-    public static async Task<LoadResult> RunAsync(AmazonDynamoDBClient client, GetItemRequest request, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
+    public static async Task<LoadSample> RunAsync(AmazonDynamoDBClient client, GetItemRequest request, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
     {
         var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var started = Stopwatch.GetTimestamp();
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => WorkerAsync(client, request, stopAt, cancellationToken), cancellationToken)).ToArray();
         var results = await Task.WhenAll(workers);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-
-        var all = new List<long>(results.Sum(r => r.Ticks.Count));
+        var ticks = new List<long>(results.Sum(r => r.Ticks.Count));
         foreach (var result in results)
         {
-            all.AddRange(result.Ticks);
+            ticks.AddRange(result.Ticks);
         }
 
-        all.Sort();
-        return new LoadResult(
-            concurrency,
-            all.Count,
-            results.Sum(r => r.Errors),
-            seconds,
-            Percentile(all, 0.50),
-            Percentile(all, 0.99),
-            results.Select(r => r.FirstError).FirstOrDefault(e => e is not null));
+        return new LoadSample(ticks, results.Sum(r => r.Errors), seconds, results.Select(r => r.FirstError).FirstOrDefault(e => e is not null));
     }
 
     private static async Task<WorkerResult> WorkerAsync(AmazonDynamoDBClient client, GetItemRequest request, long stopAt, CancellationToken cancellationToken)
@@ -84,17 +75,6 @@ internal static class LoadRunner
         }
 
         return new WorkerResult(ticks, errors, firstError);
-    }
-
-    private static double Percentile(List<long> sortedTicks, double quantile)
-    {
-        if (sortedTicks.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        var index = (int)Math.Ceiling(quantile * sortedTicks.Count) - 1;
-        return sortedTicks[Math.Clamp(index, 0, sortedTicks.Count - 1)] * 1000.0 / Stopwatch.Frequency;
     }
 
     private sealed record WorkerResult(List<long> Ticks, long Errors, string? FirstError);

@@ -9,6 +9,7 @@ internal sealed record BenchReport(
     MachineInfo Machine,
     double DurationSeconds,
     double WarmUpSeconds,
+    int Slices,
     IReadOnlyList<GetItemRow> GetItem,
     IReadOnlyList<HopRow> Hops,
     IReadOnlyList<CliTiming> Cli,

@@ -16,6 +16,7 @@ internal static class ReportJson
             ["machine"] = JsonSerializer.SerializeToNode(report.Machine, Options),
             ["durationSeconds"] = report.DurationSeconds,
             ["warmUpSeconds"] = report.WarmUpSeconds,
+            ["slices"] = report.Slices,
             ["getItem"] = new JsonArray(report.GetItem.Select(Row).ToArray<JsonNode?>()),
             ["hops"] = JsonSerializer.SerializeToNode(report.Hops, Options),
             ["cli"] = JsonSerializer.SerializeToNode(report.Cli, Options),

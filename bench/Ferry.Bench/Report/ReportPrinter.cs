@@ -11,7 +11,7 @@ internal static class ReportPrinter
     {
         console.WriteLine();
         console.MarkupLine($"[bold]Ferry benchmark[/] {report.Time:yyyy-MM-dd HH:mm}Z, {Markup.Escape(report.Machine.ToString())}");
-        console.MarkupLine($"[grey]GetItem with AWSSDK.DynamoDBv2, {report.DurationSeconds:0.#} s measured after {report.WarmUpSeconds:0.#} s warm-up per run; latencies in ms[/]");
+        console.MarkupLine($"[grey]GetItem with AWSSDK.DynamoDBv2: per path and concurrency {report.WarmUpSeconds:0.#} s warm-up, then {report.DurationSeconds:0.#} s measured in {report.Slices} slices taken in turns with the other paths; latencies in ms[/]");
         PrintGetItem(console, report);
         PrintHops(console, report);
         PrintCli(console, report);
