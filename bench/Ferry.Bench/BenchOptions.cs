@@ -6,7 +6,7 @@ namespace Ferry.Bench;
 internal sealed record BenchOptions
 {
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
-    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(1.5);
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(1);
     public int Slices { get; init; } = 5;
     public IReadOnlyList<int> Concurrency { get; init; } = [1, 32];
     public int CliRuns { get; init; } = 10;
@@ -20,7 +20,7 @@ internal sealed record BenchOptions
         ferry-bench [options]     (bench/run.sh builds Release and runs this)
           --duration SECONDS      measured time per path and concurrency (default 5)
           --slices N              the measured time is cut into N slices that the paths take in turns (default 5)
-          --warmup SECONDS        unmeasured time per path before the slices, same clients (default 1.5)
+          --warmup SECONDS        unmeasured time per path before the slices, same clients (default 1)
           --concurrency LIST      client counts, comma-separated (default 1,32)
           --hop-calls N           sequential calls per path for the per-leg split (default 300)
           --cli-runs N            timed runs per command line (default 10; 0 skips the CLI part)

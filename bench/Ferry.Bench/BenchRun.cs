@@ -28,6 +28,8 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
     private const string MotoApp = "aws-dynamodb";
     private const string StaticApp = "aws-static";
 
+    private readonly CpuMeter _cpu = new();
+
     public async Task<BenchReport> RunAsync(Disposables owned, CancellationToken ct)
     {
         // 1. Set up.
@@ -43,9 +45,9 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
         await cluster.AddUserAsync(ct);
 
         Step("two app agents (moto; static upstream)");
-        owned.Add(await AppAgent.StartAsync(repo, cluster, MotoApp, Path.Combine(temp, "agent-moto"), sandbox.AgentEnvironment, ct));
+        var motoAgent = owned.Add(await AppAgent.StartAsync(repo, cluster, MotoApp, Path.Combine(temp, "agent-moto"), sandbox.AgentEnvironment, ct));
         var staticEnvironment = new Dictionary<string, string>(sandbox.AgentEnvironment) { ["AWS_ENDPOINT_URL_DYNAMODB"] = staticUpstream.Endpoint };
-        owned.Add(await AppAgent.StartAsync(repo, cluster, StaticApp, Path.Combine(temp, "agent-static"), staticEnvironment, ct));
+        var staticAgent = owned.Add(await AppAgent.StartAsync(repo, cluster, StaticApp, Path.Combine(temp, "agent-static"), staticEnvironment, ct));
         await cluster.WaitForAppsAsync([MotoApp, StaticApp], ct);
 
         Step("tsh login, tsh apps login, tsh proxy aws");
@@ -60,7 +62,17 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
             await HoldAsync(sandbox, staticUpstream, cluster, motoUser, staticUser, [motoEndpoint, staticEndpoint, staticProxy], ct);
         }
 
-        // 2. GetItem.
+        // 2. GetItem, with the CPU of every process charged to the path being measured.
+        _cpu.Add(CpuGroups.Bench, () => Environment.ProcessId);
+        foreach (var proxy in new[] { motoEndpoint, staticEndpoint, staticProxy })
+        {
+            _cpu.Add(CpuGroups.Tsh, () => proxy.ProcessId);
+        }
+
+        _cpu.Add(CpuGroups.Cluster, () => cluster.ProcessId);
+        _cpu.Add(CpuGroups.Agents, () => motoAgent.Id);
+        _cpu.Add(CpuGroups.Agents, () => staticAgent.Id);
+        _cpu.Add(CpuGroups.Moto, () => sandbox.MotoPid);
         using var clients = new DynamoDbClients();
         var directStatic = clients.Direct(staticUpstream.Endpoint, credentials);
         var directMoto = clients.Direct(sandbox.Endpoint, credentials);
@@ -134,7 +146,9 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
             {
                 foreach (var path in paths)
                 {
-                    samples[path.Key].Add(await LoadRunner.RunAsync(path.Client, request, concurrency, slice, ct));
+                    var before = _cpu.Snapshot();
+                    var sample = await LoadRunner.RunAsync(path.Client, request, concurrency, slice, ct);
+                    samples[path.Key].Add(sample with { CpuMs = CpuMeter.Delta(before, _cpu.Snapshot()) });
                 }
             }
 
@@ -180,7 +194,6 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
         {
             new(CliKeys.AwsDirect, $"aws dynamodb list-tables --endpoint-url {sandbox.Endpoint}", "aws", ["dynamodb", "list-tables", "--endpoint-url", sandbox.Endpoint], directEnvironment, home, AwsSandbox.Table),
             new(CliKeys.TshAws, "tsh aws dynamodb list-tables", tsh, ["aws", "dynamodb", "list-tables"], tshEnvironment, user.Home, AwsSandbox.Table),
-            new(CliKeys.TshAwsEndpoint, "tsh aws -e dynamodb list-tables", tsh, ["aws", "-e", "dynamodb", "list-tables"], tshEnvironment, user.Home, AwsSandbox.Table),
             new(CliKeys.TshAwsExecTrue, "tsh aws --exec true   (tsh + local proxy start/stop, no aws)", tsh, ["aws", "--exec", "true"], tshEnvironment, user.Home, null),
             new(CliKeys.TshVersion, "tsh version   (tsh start-up alone)", tsh, ["version"], tshEnvironment, user.Home, null),
             new(CliKeys.AwsVersion, "aws --version   (aws CLI start-up alone)", "aws", ["--version"], directEnvironment, home, null),

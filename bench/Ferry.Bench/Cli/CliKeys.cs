@@ -5,7 +5,6 @@ internal static class CliKeys
 {
     public const string AwsDirect = "aws-direct";
     public const string TshAws = "tsh-aws";
-    public const string TshAwsEndpoint = "tsh-aws-e";
     public const string TshAwsExecTrue = "tsh-aws-exec-true";
     public const string TshVersion = "tsh-version";
     public const string AwsVersion = "aws-version";

@@ -7,6 +7,9 @@ internal sealed record LoadResult(int Concurrency, long Completed, long Errors, 
 {
     public double RequestsPerSecond => Completed / Seconds;
 
+    /// <summary>CPU milliseconds per completed request, per process group.</summary>
+    public IReadOnlyDictionary<string, double> CpuMsPerRequest { get; init; } = new Dictionary<string, double>();
+
     public static LoadResult Merge(int concurrency, IReadOnlyList<LoadSample> samples)
     {
         var all = new List<long>(samples.Sum(s => s.Ticks.Count));
@@ -16,8 +19,13 @@ internal sealed record LoadResult(int Concurrency, long Completed, long Errors, 
         }
 
         all.Sort();
+        var cpu = samples.SelectMany(s => s.CpuMs).GroupBy(c => c.Key)
+            .ToDictionary(g => g.Key, g => all.Count == 0 ? 0 : g.Sum(c => c.Value) / all.Count);
         return new LoadResult(concurrency, all.Count, samples.Sum(s => s.Errors), samples.Sum(s => s.Seconds),
-            Percentile(all, 0.50), Percentile(all, 0.99), samples.Select(s => s.FirstError).FirstOrDefault(e => e is not null));
+            Percentile(all, 0.50), Percentile(all, 0.99), samples.Select(s => s.FirstError).FirstOrDefault(e => e is not null))
+        {
+            CpuMsPerRequest = cpu,
+        };
     }
 
     private static double Percentile(List<long> sortedTicks, double quantile)

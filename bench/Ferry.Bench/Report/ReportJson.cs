@@ -52,5 +52,6 @@ internal static class ReportJson
         ["p50Ms"] = Math.Round(result.P50Ms, 3),
         ["p99Ms"] = Math.Round(result.P99Ms, 3),
         ["firstError"] = result.FirstError,
+        ["cpuUsPerRequest"] = new JsonObject(result.CpuMsPerRequest.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)Math.Round(c.Value * 1000, 1)))),
     };
 }

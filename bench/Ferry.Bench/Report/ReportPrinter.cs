@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ferry.Bench.Cli;
+using Ferry.Bench.Load;
 using Spectre.Console;
 
 namespace Ferry.Bench.Report;
@@ -13,6 +14,7 @@ internal static class ReportPrinter
         console.MarkupLine($"[bold]Ferry benchmark[/] {report.Time:yyyy-MM-dd HH:mm}Z, {Markup.Escape(report.Machine.ToString())}");
         console.MarkupLine($"[grey]GetItem with AWSSDK.DynamoDBv2: per path and concurrency {report.WarmUpSeconds:0.#} s warm-up, then {report.DurationSeconds:0.#} s measured in {report.Slices} slices taken in turns with the other paths; latencies in ms[/]");
         PrintGetItem(console, report);
+        PrintCpu(console, report);
         PrintHops(console, report);
         PrintCli(console, report);
     }
@@ -48,6 +50,47 @@ internal static class ReportPrinter
         {
             console.MarkupLine($"[yellow]errors[/] {Markup.Escape(row.Scenario)}, {row.Concurrency} clients: direct {row.Direct.Errors}, Ferry {row.Ferry.Errors}: {Markup.Escape(row.Ferry.FirstError ?? row.Direct.FirstError ?? "")}");
         }
+    }
+
+    /// <summary>CPU per request by process group: on two shared cores, throughput is CPU per request.</summary>
+    private static void PrintCpu(IAnsiConsole console, BenchReport report)
+    {
+        var concurrency = report.GetItem.Select(r => r.Concurrency).DefaultIfEmpty(0).Max();
+        var rows = report.GetItem.Where(r => r.Concurrency == concurrency && r.Upstream == "static").ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        console.WriteLine();
+        console.MarkupLine($"[bold]CPU per request[/] (static upstream, {concurrency} clients; µs of CPU per GetItem, user + system, by process)");
+        var groups = CpuGroups.All.Where(g => g != CpuGroups.Moto).ToList();
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("Path");
+        foreach (var group in groups)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(group)).RightAligned());
+        }
+
+        table.AddColumn(new TableColumn("total").RightAligned());
+        table.AddColumn(new TableColumn("cores busy").RightAligned());
+        void Add(string name, Load.LoadResult result)
+        {
+            var cells = new List<string> { Markup.Escape(name) };
+            cells.AddRange(groups.Select(g => Micro(result.CpuMsPerRequest.GetValueOrDefault(g))));
+            var total = result.CpuMsPerRequest.Values.Sum();
+            cells.Add(Micro(total));
+            cells.Add((total * result.RequestsPerSecond / 1000).ToString("0.00", CultureInfo.InvariantCulture));
+            table.AddRow(cells.ToArray());
+        }
+
+        Add("direct", rows[0].Direct);
+        foreach (var row in rows)
+        {
+            Add(row.Scenario, row.Ferry);
+        }
+
+        console.Write(table);
     }
 
     private static void PrintHops(IAnsiConsole console, BenchReport report)
@@ -105,7 +148,7 @@ internal static class ReportPrinter
         foreach (var timing in report.Cli)
         {
             var extra = "";
-            if (direct is not null && timing.Key is CliKeys.TshAws or CliKeys.TshAwsEndpoint)
+            if (direct is not null && timing.Key == CliKeys.TshAws)
             {
                 var added = timing.MedianMs - direct.MedianMs;
                 extra = string.Create(CultureInfo.InvariantCulture, $"  {added:+0;-0} ms vs direct");
@@ -119,6 +162,8 @@ internal static class ReportPrinter
                 $"  {timing.MedianMs,7:0} ms  [grey]({timing.MinMs:0}–{timing.MaxMs:0})[/]  {Markup.Escape(timing.Command)}{extra}"));
         }
     }
+
+    private static string Micro(double milliseconds) => (milliseconds * 1000).ToString("0", CultureInfo.InvariantCulture);
 
     private static string Ms(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
 

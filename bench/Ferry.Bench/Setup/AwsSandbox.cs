@@ -31,6 +31,8 @@ internal sealed class AwsSandbox : IAsyncDisposable
 
     public string Endpoint { get; }
 
+    public int? MotoPid => int.TryParse(File.ReadAllText(Path.Combine(_directory, "moto.pid")).Trim(), out var pid) ? pid : null;
+
     /// <summary>Whether moto still runs; other sessions on the machine may stop moto processes by name.</summary>
     public string Health => File.Exists(Path.Combine(_directory, "moto.pid")) && int.TryParse(File.ReadAllText(Path.Combine(_directory, "moto.pid")).Trim(), out var pid)
         ? Signals.IsAlive(pid) ? $"moto (pid {pid}) is running" : $"moto (pid {pid}) is no longer running: something outside the bench stopped it"

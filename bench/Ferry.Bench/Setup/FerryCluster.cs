@@ -26,6 +26,8 @@ internal sealed partial class FerryCluster : IAsyncDisposable
 
     public string Directory { get; }
 
+    public int ProcessId => _process.Id;
+
     public int WebPort { get; }
 
     public string ProxyAddress => $"127.0.0.1:{WebPort}";

@@ -20,6 +20,8 @@ internal sealed class TshAwsProxy : IAsyncDisposable
 
     public int Port { get; }
 
+    public int ProcessId => _process.Id;
+
     public bool IsEndpointUrl { get; }
 
     /// <summary>AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_CA_BUNDLE and (HTTPS_PROXY mode) HTTPS_PROXY.</summary>
