@@ -56,15 +56,16 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
         var motoEndpoint = owned.Add(await motoUser.StartProxyAsync(endpointUrl: true, ct));
         var staticEndpoint = owned.Add(await staticUser.StartProxyAsync(endpointUrl: true, ct));
         var staticProxy = owned.Add(await staticUser.StartProxyAsync(endpointUrl: false, ct));
+        var motoProxy = owned.Add(await motoUser.StartProxyAsync(endpointUrl: false, ct)); // for the CLI split
 
         if (options.Hold)
         {
-            await HoldAsync(sandbox, staticUpstream, cluster, motoUser, staticUser, [motoEndpoint, staticEndpoint, staticProxy], ct);
+            await HoldAsync(sandbox, staticUpstream, cluster, motoUser, staticUser, [motoEndpoint, staticEndpoint, staticProxy, motoProxy], ct);
         }
 
         // 2. GetItem, with the CPU of every process charged to the path being measured.
         _cpu.Add(CpuGroups.Bench, () => Environment.ProcessId);
-        foreach (var proxy in new[] { motoEndpoint, staticEndpoint, staticProxy })
+        foreach (var proxy in new[] { motoEndpoint, staticEndpoint, staticProxy, motoProxy })
         {
             _cpu.Add(CpuGroups.Tsh, () => proxy.ProcessId);
         }
@@ -117,7 +118,7 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
         }
 
         // 4. CLI wall time.
-        var cli = options.CliRuns > 0 ? await MeasureCliAsync(sandbox, credentials, motoUser, ct) : [];
+        var cli = options.CliRuns > 0 ? await MeasureCliAsync(sandbox, credentials, motoUser, motoProxy, ct) : [];
         return new BenchReport(DateTimeOffset.UtcNow, MachineInfo.Current(loadBefore), options.Duration.TotalSeconds, options.WarmUp.TotalSeconds, options.Slices, rows, hops, cli, AwsCliPath());
     }
 
@@ -162,7 +163,7 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
         return rows;
     }
 
-    private async Task<IReadOnlyList<CliTiming>> MeasureCliAsync(AwsSandbox sandbox, SessionAWSCredentials credentials, TshUser user, CancellationToken ct)
+    private async Task<IReadOnlyList<CliTiming>> MeasureCliAsync(AwsSandbox sandbox, SessionAWSCredentials credentials, TshUser user, TshAwsProxy runningProxy, CancellationToken ct)
     {
         Step($"CLI wall time, {options.CliRuns} runs each");
         var aws = AwsCliPath() ?? throw new InvalidOperationException("no aws CLI found (scripts/test.sh installs it); pass --aws PATH or --cli-runs 0");
@@ -188,12 +189,17 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
         directEnvironment["AWS_SESSION_TOKEN"] = immutable.Token;
         directEnvironment["AWS_DEFAULT_REGION"] = AwsSandbox.Region;
         var tshEnvironment = user.Environment([new("PATH", path)]);
+        var viaRunningProxy = ChildEnvironment.Clean().With(runningProxy.Settings);
+        viaRunningProxy["HOME"] = home;
+        viaRunningProxy["PATH"] = path;
+        viaRunningProxy["AWS_DEFAULT_REGION"] = AwsSandbox.Region;
         var tsh = repo.Tsh;
 
         var commands = new List<CliCommand>
         {
             new(CliKeys.AwsDirect, $"aws dynamodb list-tables --endpoint-url {sandbox.Endpoint}", "aws", ["dynamodb", "list-tables", "--endpoint-url", sandbox.Endpoint], directEnvironment, home, AwsSandbox.Table),
             new(CliKeys.TshAws, "tsh aws dynamodb list-tables", tsh, ["aws", "dynamodb", "list-tables"], tshEnvironment, user.Home, AwsSandbox.Table),
+            new(CliKeys.AwsViaRunningProxy, "aws dynamodb list-tables   (HTTPS_PROXY = an already running tsh proxy aws)", "aws", ["dynamodb", "list-tables"], viaRunningProxy, home, AwsSandbox.Table),
             new(CliKeys.TshAwsExecTrue, "tsh aws --exec true   (tsh + local proxy start/stop, no aws)", tsh, ["aws", "--exec", "true"], tshEnvironment, user.Home, null),
             new(CliKeys.TshVersion, "tsh version   (tsh start-up alone)", tsh, ["version"], tshEnvironment, user.Home, null),
             new(CliKeys.AwsVersion, "aws --version   (aws CLI start-up alone)", "aws", ["--version"], directEnvironment, home, null),
