@@ -28,6 +28,8 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
     private const string MotoApp = "aws-dynamodb";
     private const string StaticApp = "aws-static";
 
+    private const int HopRounds = 6;
+
     private readonly CpuMeter _cpu = new();
 
     public async Task<BenchReport> RunAsync(Disposables owned, CancellationToken ct)
@@ -110,12 +112,11 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
         }
 
         // 3. One client's call split into legs, with the static upstream as the probe.
-        Step($"legs of one call ({options.HopTraceCalls} sequential calls per path)");
-        var hops = new List<HopRow> { new("direct", "direct", await HopTrace.MeasureAsync(directStatic, request, staticUpstream, options.HopTraceCalls, ct)) };
-        foreach (var scenario in scenarios.Where(s => s.Upstream == "static"))
-        {
-            hops.Add(new HopRow(scenario.Key, scenario.Name, await HopTrace.MeasureAsync(scenario.Ferry, request, staticUpstream, options.HopTraceCalls, ct)));
-        }
+        Step($"legs of one call ({options.HopTraceCalls} sequential calls per path, in {HopRounds} rounds)");
+        var traced = scenarios.Where(s => s.Upstream == "static").ToList();
+        var legs = await HopTrace.MeasureAsync([directStatic, .. traced.Select(s => s.Ferry)], request, staticUpstream, HopRounds, Math.Max(1, options.HopTraceCalls / HopRounds), ct);
+        var hops = new List<HopRow> { new("direct", "direct", legs[0]) };
+        hops.AddRange(traced.Select((s, i) => new HopRow(s.Key, s.Name, legs[i + 1])));
 
         // 4. CLI wall time.
         var cli = options.CliRuns > 0 ? await MeasureCliAsync(sandbox, credentials, motoUser, motoProxy, ct) : [];
