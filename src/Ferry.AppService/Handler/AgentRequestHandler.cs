@@ -94,8 +94,7 @@ internal sealed partial class AgentRequestHandler
         FerryIdentity identity;
         try
         {
-            using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(forwarded));
-            identity = _verifier.Verify(certificate);
+            identity = _verifier.Verify(Convert.FromBase64String(forwarded));
         }
         catch (Exception e) when (e is FormatException or CryptographicException)
         {
