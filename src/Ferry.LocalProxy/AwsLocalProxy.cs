@@ -32,6 +32,7 @@ public sealed class AwsLocalProxy : IAsyncDisposable
     private readonly ILogger _logger;
     private WebApplication? _app;
     private HttpMessageInvoker? _invoker;
+    private string? _requestBase;
     private ConnectHandler? _connect;
 
     public AwsLocalProxy(AwsLocalProxyOptions options)
@@ -76,7 +77,7 @@ public sealed class AwsLocalProxy : IAsyncDisposable
             _options.UpstreamBase, _options.ClientCertificate, _options.UpstreamCertificateValidation, _options.UpstreamHttpVersion);
         _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
         var upstream = _options.UpstreamBase;
-        var requestBase = (usesOwnTls ? $"http://{upstream.Authority}" : $"{upstream.Scheme}://{upstream.Authority}") + upstream.AbsolutePath.TrimEnd('/');
+        var requestBase = _requestBase = (usesOwnTls ? $"http://{upstream.Authority}" : $"{upstream.Scheme}://{upstream.Authority}") + upstream.AbsolutePath.TrimEnd('/');
         var forwarder = new UpstreamForwarder(_invoker, requestBase, upstream.Authority, _options.UpstreamHttpVersion,
             setForwardedHost: _options.Mode == AwsLocalProxyMode.HttpsProxy, _logger);
         var requests = new AwsRequestHandler(_options.LocalCredentials, new SigV4Verifier(), forwarder, _options.MaxRequestBodySize, _logger);
@@ -144,6 +145,30 @@ public sealed class AwsLocalProxy : IAsyncDisposable
         }
 
         return environment;
+    }
+
+    /// <summary>
+    /// Opens the pooled TLS connection to the Ferry proxy ahead of the first AWS request (a GET of its public ping),
+    /// so `tsh aws` pays the handshake and the code's first run while the aws CLI is still starting. Failures are
+    /// ignored: the real request reports them.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        if (_invoker is null || _requestBase is null)
+        {
+            return;
+        }
+
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, _requestBase + "/v1/webapi/ping") { Version = _options.UpstreamHttpVersion };
+            request.Headers.Host = _options.UpstreamBase.Authority;
+            using var response = await _invoker.SendAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+        {
+            LocalProxyLog.WarmUpFailed(_logger, e.Message);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

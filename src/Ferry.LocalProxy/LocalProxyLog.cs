@@ -53,4 +53,7 @@ internal static partial class LocalProxyLog
 
     [LoggerMessage(EventId = 5036, Level = LogLevel.Debug, Message = "Rejected a request with the target '{Target}': not origin-form or absolute-form")]
     public static partial void BadTarget(ILogger logger, string target);
+
+    [LoggerMessage(EventId = 5037, Level = LogLevel.Debug, Message = "Warming up the connection to the Ferry proxy failed: {Reason}")]
+    public static partial void WarmUpFailed(ILogger logger, string reason);
 }

@@ -127,7 +127,7 @@ public sealed class ProxyServer : IAsyncDisposable
             {
                 await Auth.EmitEventsAsync([auditEvent], CancellationToken.None);
             }
-            catch (FerryException)
+            catch (Exception e) when (e is FerryException or HttpRequestException or OperationCanceledException)
             {
                 // Auth unreachable: the proxy's own log has the refusal.
             }

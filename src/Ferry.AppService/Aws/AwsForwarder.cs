@@ -110,7 +110,7 @@ internal sealed class AwsForwarder
         {
             using var response = await _upstream.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct);
             status = (int)response.StatusCode;
-            await CopyResponseAsync(context, response, ct);
+            await ProxiedResponses.CopyAsync(context, response);
         }
         catch (HttpRequestException e)
         {
@@ -164,26 +164,6 @@ internal sealed class AwsForwarder
     }
 
     private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
-
-    private static async Task CopyResponseAsync(HttpContext context, HttpResponseMessage response, CancellationToken ct)
-    {
-        var target = context.Response;
-        target.StatusCode = (int)response.StatusCode;
-        foreach (var (name, values) in response.Headers)
-        {
-            if (!ReservedHeaders.IsHopByHop(name))
-            {
-                target.Headers[name] = values.ToArray();
-            }
-        }
-
-        foreach (var (name, values) in response.Content.Headers)
-        {
-            target.Headers[name] = values.ToArray();
-        }
-
-        await response.Content.CopyToAsync(target.Body, ct);
-    }
 
     private void Emit(FerryIdentity identity, App app, SigV4Authorization authorization, AwsEndpoint endpoint, HttpRequest request, string rawPath, string rawQuery, int status, long started, byte[]? body)
     {

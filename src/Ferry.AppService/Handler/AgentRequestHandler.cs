@@ -2,13 +2,13 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Ferry.AppService.Aws;
 using Ferry.Client.Access;
-using Ferry.Aws.Errors;
 using Ferry.Aws.SigV4;
 using Ferry.Core.Api;
 using Ferry.Core.Apps;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
+using Ferry.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -75,7 +75,7 @@ internal sealed partial class AgentRequestHandler
         }
         catch (FerryException e)
         {
-            await WriteErrorAsync(context, e, authorization);
+            await ProxiedResponses.WriteAwsErrorAsync(context, e);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -94,8 +94,7 @@ internal sealed partial class AgentRequestHandler
         FerryIdentity identity;
         try
         {
-            using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(forwarded));
-            identity = _verifier.Verify(certificate);
+            identity = _verifier.Verify(Convert.FromBase64String(forwarded));
         }
         catch (Exception e) when (e is FormatException or CryptographicException)
         {
@@ -108,27 +107,6 @@ internal sealed partial class AgentRequestHandler
         }
 
         return identity;
-    }
-
-    private static async Task WriteErrorAsync(HttpContext context, FerryException error, SigV4Authorization? authorization)
-    {
-        if (context.Response.HasStarted)
-        {
-            context.Abort();
-            return;
-        }
-
-        var request = context.Request;
-        var protocol = AwsErrorWriter.DetectProtocol(authorization?.Service, request.ContentType, request.Headers["X-Amz-Target"].ToString(), request.QueryString.Value?.TrimStart('?'));
-        var response = AwsErrorWriter.FromException(error, protocol);
-        context.Response.StatusCode = response.StatusCode;
-        context.Response.ContentType = response.ContentType;
-        foreach (var (name, value) in response.Headers)
-        {
-            context.Response.Headers[name] = value;
-        }
-
-        await context.Response.Body.WriteAsync(response.Body, context.RequestAborted);
     }
 
     [LoggerMessage(EventId = 7030, Level = LogLevel.Information, Message = "Denied {User} access to app {App}: {Reason}")]

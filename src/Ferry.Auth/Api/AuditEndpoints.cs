@@ -48,10 +48,7 @@ internal static class AuditEndpoints
             var caller = api.Caller(http);
             Authz.RequireSystemRole(caller, SystemRoles.App, SystemRoles.Proxy);
             var events = await AuthApi.ReadJsonAsync<List<AuditEvent>>(http.Request, ct);
-            foreach (var auditEvent in events)
-            {
-                await server.Audit.EmitAsync(auditEvent.Set("server_id", caller.Identity.Username), ct);
-            }
+            await server.Audit.EmitAsync(events.Select(e => e.Set("server_id", caller.Identity.Username)).ToList(), ct);
 
             return Results.NoContent();
         });

@@ -36,7 +36,23 @@ public sealed class AuditLog
         Error = error,
     };
 
-    public async ValueTask EmitAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+    public async ValueTask EmitAsync(AuditEvent auditEvent, CancellationToken cancellationToken) =>
+        await _backend.PutAsync(ToItem(auditEvent), cancellationToken);
+
+    /// <summary>A batch of events (an agent's per-request events) in one storage transaction.</summary>
+    public async ValueTask EmitAsync(IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
+    {
+        if (auditEvents.Count == 0)
+        {
+            return;
+        }
+
+        // Events carry their own ids, so a batch sent twice (a retry) overwrites rather than duplicates.
+        var items = auditEvents.Select(ToItem).GroupBy(i => i.Key, StringComparer.Ordinal).Select(g => (WriteAction)new WriteAction.Put(g.Last())).ToList();
+        await _backend.AtomicWriteAsync([], items, cancellationToken);
+    }
+
+    private Item ToItem(AuditEvent auditEvent)
     {
         var stamped = auditEvent with
         {
@@ -44,8 +60,7 @@ public sealed class AuditLog
             ClusterName = auditEvent.ClusterName ?? _clusterName,
             Code = string.IsNullOrEmpty(auditEvent.Code) ? EventTypes.Code(auditEvent.Type, auditEvent.Success) : auditEvent.Code,
         };
-        var key = Prefix + TimeKey(stamped.Time) + "/" + stamped.Id;
-        await _backend.PutAsync(Item.Create(key, JsonSerializer.SerializeToUtf8Bytes(stamped)), cancellationToken);
+        return Item.Create(Prefix + TimeKey(stamped.Time) + "/" + stamped.Id, JsonSerializer.SerializeToUtf8Bytes(stamped));
     }
 
     /// <summary>Events from <paramref name="query"/>.Since on, newest first, filtered, at most Limit.</summary>

@@ -1,13 +1,9 @@
-using Ferry.Hosting;
 using System.Net;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Ferry.Auth.Api;
+using Ferry.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Ferry.Auth.Hosting;
@@ -23,32 +19,10 @@ public static class AuthHost
 
     public static WebApplication Build(AuthServer server, IPEndPoint listen, X509Certificate2 serverCertificate, Action<ILoggingBuilder> configureLogging)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        configureLogging(builder.Logging);
-        builder.Services.AddRoutingCore();
-        builder.UseFerryShutdown();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
-            kestrel.Listen(listen, options =>
-            {
-                options.Protocols = HttpProtocols.Http1AndHttp2;
-                options.UseHttps(new HttpsConnectionAdapterOptions
-                {
-                    ServerCertificate = serverCertificate,
-                    SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                    ClientCertificateMode = ClientCertificateMode.RequireCertificate,
-                    ClientCertificateValidation = (certificate, _, _) => IsClusterCertificate(server, certificate),
-                });
-            });
-        });
-
+        var builder = FerryWebHost.CreateBuilder(configureLogging);
+        builder.ListenHttps(listen, serverCertificate, ClientCertificateMode.RequireCertificate, certificate => IsClusterCertificate(server, certificate), MaxRequestBodyBytes);
         var app = builder.Build();
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ferry.Auth.Api");
-        app.Use((context, next) => ApiResults.HandleErrorsAsync(context, next, logger));
-        app.UseStopAbortsRequests();
+        app.UseFerryApiBasics("Ferry.Auth.Api");
         app.MapAuthApi(server);
         return app;
     }

@@ -82,8 +82,9 @@ public sealed class AuthClient : IDisposable
         return _api.GetAsync<List<AuditEvent>>("events?" + string.Join('&', query), ct);
     }
 
+    /// <summary>Auth answers 204 with no body.</summary>
     public Task EmitEventsAsync(IReadOnlyList<AuditEvent> events, CancellationToken ct) =>
-        _api.SendJsonAsync<JsonElement?>(HttpMethod.Post, "events", events, ct);
+        _api.SendBytesAsync(HttpMethod.Post, "events", JsonSerializer.SerializeToUtf8Bytes(events), ct);
 
     public Task<List<AppInfo>> ListAppsAsync(CancellationToken ct) => _api.GetAsync<List<AppInfo>>("apps", ct);
 

@@ -2,8 +2,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Ferry.Core.Errors;
 using Ferry.Core.IO;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace Ferry.Client.Profiles;
 
@@ -21,9 +19,6 @@ namespace Ferry.Client.Profiles;
 /// </summary>
 public sealed class ProfileStore
 {
-    private static readonly ISerializer YamlOut = new SerializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
-    private static readonly IDeserializer YamlIn = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).IgnoreUnmatchedProperties().Build();
-
     public ProfileStore(string home)
     {
         Home = home;
@@ -97,10 +92,10 @@ public sealed class ProfileStore
             return null;
         }
 
-        var stored = YamlIn.Deserialize<StoredProfile>(File.ReadAllText(path));
-        return stored?.WebProxyAddr is null || stored.User is null || stored.Cluster is null
-            ? null
-            : new Profile { ProxyAddress = stored.WebProxyAddr, Username = stored.User, ClusterName = stored.Cluster, Insecure = stored.Insecure };
+        var stored = FlatYaml.Read(File.ReadAllText(path));
+        return stored.TryGetValue("web_proxy_addr", out var proxy) && stored.TryGetValue("user", out var user) && stored.TryGetValue("cluster", out var cluster)
+            ? new Profile { ProxyAddress = proxy, Username = user, ClusterName = cluster, Insecure = stored.TryGetValue("insecure", out var insecure) && insecure == "true" }
+            : null;
     }
 
     public Profile RequireCurrent() =>
@@ -114,8 +109,13 @@ public sealed class ProfileStore
         SecureFile.WriteAllText(KeyPath(profile) + ".pub", key.ExportSubjectPublicKeyInfoPem());
         SecureFile.WriteAllText(CertificatePath(profile), certificatePem);
         SecureFile.WriteAllText(CasPath(profile), hostCaPem.Trim() + "\n" + userCaPem.Trim() + "\n");
-        var stored = new StoredProfile { WebProxyAddr = profile.ProxyAddress, User = profile.Username, Cluster = profile.ClusterName, Insecure = profile.Insecure };
-        SecureFile.WriteAllText(Path.Combine(Home, profile.ProxyHost + ".yaml"), YamlOut.Serialize(stored));
+        SecureFile.WriteAllText(Path.Combine(Home, profile.ProxyHost + ".yaml"), FlatYaml.Write(
+        [
+            ("web_proxy_addr", profile.ProxyAddress),
+            ("user", profile.Username),
+            ("cluster", profile.ClusterName),
+            ("insecure", profile.Insecure ? "true" : "false"),
+        ]));
         SecureFile.WriteAllText(Path.Combine(Home, "current-profile"), profile.ProxyHost + "\n");
     }
 
@@ -174,13 +174,5 @@ public sealed class ProfileStore
         var collection = new X509Certificate2Collection();
         collection.ImportFromPem(File.ReadAllText(path));
         return (collection[0], collection[1]);
-    }
-
-    private sealed class StoredProfile
-    {
-        public string? WebProxyAddr { get; set; }
-        public string? User { get; set; }
-        public string? Cluster { get; set; }
-        public bool Insecure { get; set; }
     }
 }

@@ -36,20 +36,46 @@ public sealed class IdentityVerifier
         _cache.Clear();
     }
 
-    public FerryIdentity Verify(X509Certificate2 certificate)
+    public FerryIdentity Verify(X509Certificate2 certificate) =>
+        TryCached(certificate.RawDataMemory.Span, out var key) ?? VerifyParsed(certificate, key);
+
+    /// <summary>
+    /// Verifies a DER certificate as forwarded between Ferry hops. A certificate seen before is answered from the
+    /// cache by its hash, without parsing it again: parsing costs far more than hashing on every proxied request.
+    /// </summary>
+    public FerryIdentity Verify(ReadOnlySpan<byte> der)
+    {
+        if (TryCached(der, out var key) is { } cached)
+        {
+            return cached;
+        }
+
+        using var certificate = X509CertificateLoader.LoadCertificate(der);
+        return VerifyParsed(certificate, key);
+    }
+
+    private FerryIdentity? TryCached(ReadOnlySpan<byte> der, out string key)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(der, hash);
+        key = Convert.ToHexString(hash);
+        if (!_cache.TryGetValue(key, out var cached))
+        {
+            return null;
+        }
+
+        if (cached.Expires > _time.GetUtcNow())
+        {
+            return cached;
+        }
+
+        _cache.TryRemove(key, out _);
+        throw ExpiredError(cached.Expires);
+    }
+
+    private FerryIdentity VerifyParsed(X509Certificate2 certificate, string key)
     {
         var now = _time.GetUtcNow();
-        var key = Convert.ToHexString(SHA256.HashData(certificate.RawDataMemory.Span));
-        if (_cache.TryGetValue(key, out var cached))
-        {
-            if (cached.Expires > now)
-            {
-                return cached;
-            }
-
-            _cache.TryRemove(key, out _);
-            throw ExpiredError(cached.Expires);
-        }
 
         if (certificate.NotAfter.ToUniversalTime() <= now.UtcDateTime)
         {

@@ -89,7 +89,7 @@ internal sealed partial class AppRequestForwarder
 
             using var message = BuildMessage(context, certificate);
             using var response = await _tunnels.SendAsync(route.AppName, message, context.RequestAborted);
-            await CopyResponseAsync(context, response);
+            await ProxiedResponses.CopyAsync(context, response);
         }
         catch (TunnelUnavailableException e)
         {
@@ -114,6 +114,10 @@ internal sealed partial class AppRequestForwarder
 
     /// <summary>Answers an AWS client whose certificate failed verification, in its protocol's error shape.</summary>
     public Task RejectAsync(HttpContext context, FerryException error) => WriteErrorAsync(context, error);
+
+    /// <summary>"No agent" is a gateway problem (502), whatever the AWS protocol's own mapping of Unavailable.</summary>
+    private static Task WriteErrorAsync(HttpContext context, FerryException error) =>
+        ProxiedResponses.WriteAwsErrorAsync(context, error, error.Kind == ErrorKind.Unavailable ? StatusCodes.Status502BadGateway : null);
 
     private static HttpRequestMessage BuildMessage(HttpContext context, X509Certificate2 certificate)
     {
@@ -164,48 +168,6 @@ internal sealed partial class AppRequestForwarder
 
         message.Headers.TryAddWithoutValidation(ApiHeaders.ForwardedCertificate, Convert.ToBase64String(certificate.RawData));
         return message;
-    }
-
-    private static async Task CopyResponseAsync(HttpContext context, HttpResponseMessage response)
-    {
-        var target = context.Response;
-        target.StatusCode = (int)response.StatusCode;
-        foreach (var (name, values) in response.Headers)
-        {
-            if (!ReservedHeaders.IsHopByHop(name))
-            {
-                target.Headers[name] = values.ToArray();
-            }
-        }
-
-        foreach (var (name, values) in response.Content.Headers)
-        {
-            target.Headers[name] = values.ToArray();
-        }
-
-        await response.Content.CopyToAsync(target.Body, context.RequestAborted);
-    }
-
-    private static async Task WriteErrorAsync(HttpContext context, FerryException error)
-    {
-        if (context.Response.HasStarted)
-        {
-            context.Abort();
-            return;
-        }
-
-        var request = context.Request;
-        SigV4Authorization.TryParse(request.Headers.Authorization.ToString(), out var authorization);
-        var protocol = AwsErrorWriter.DetectProtocol(authorization?.Service, request.ContentType, request.Headers["X-Amz-Target"].ToString(), request.QueryString.Value?.TrimStart('?'));
-        var response = AwsErrorWriter.FromException(error, protocol);
-        context.Response.StatusCode = error.Kind == ErrorKind.Unavailable ? StatusCodes.Status502BadGateway : response.StatusCode;
-        context.Response.ContentType = response.ContentType;
-        foreach (var (name, value) in response.Headers)
-        {
-            context.Response.Headers[name] = value;
-        }
-
-        await context.Response.Body.WriteAsync(response.Body, context.RequestAborted);
     }
 
     [LoggerMessage(EventId = 8000, Level = LogLevel.Warning, Message = "No app service reachable for {App}: {Reason}")]

@@ -40,7 +40,7 @@ internal sealed class AppTrafficMiddleware
             return;
         }
 
-        if (caller is { } user && user.Identity.RouteToApp is not null && !user.Identity.IsHost)
+        if (caller is { } user && user.Identity.RouteToApp is not null && !user.Identity.IsHost && !IsWarmUp(context.Request))
         {
             await _forwarder.ForwardAsync(context, user.Identity, user.Certificate);
             return;
@@ -61,4 +61,8 @@ internal sealed class AppTrafficMiddleware
 
         await next(context);
     }
+
+    /// <summary>tsh opens its connection early with an unsigned GET of the public ping; that one is the proxy's own, not the app's.</summary>
+    private static bool IsWarmUp(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) && request.Path.Equals("/v1/webapi/ping", StringComparison.Ordinal) && request.Headers.Authorization.Count == 0;
 }

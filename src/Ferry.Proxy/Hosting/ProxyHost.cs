@@ -1,14 +1,10 @@
 using System.Net;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Ferry.Hosting;
 using Ferry.Proxy.Apps;
 using Ferry.Proxy.Web;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Ferry.Proxy.Hosting;
@@ -19,37 +15,15 @@ namespace Ferry.Proxy.Hosting;
 /// </summary>
 public static class ProxyHost
 {
-    /// <summary>Web API bodies are small; app traffic has its own, larger cap where it is forwarded.</summary>
+    /// <summary>Web API bodies are small; app traffic raises its own cap (70 MB) where it is forwarded.</summary>
     private const long MaxRequestBodyBytes = 1 << 20;
 
     public static WebApplication Build(ProxyServer proxy, IPEndPoint listen, X509Certificate2 serverCertificate, Action<ILoggingBuilder> configureLogging)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        configureLogging(builder.Logging);
-        builder.Services.AddRoutingCore();
-        builder.UseFerryShutdown();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
-            kestrel.Listen(listen, options =>
-            {
-                options.Protocols = HttpProtocols.Http1AndHttp2;
-                options.UseHttps(new HttpsConnectionAdapterOptions
-                {
-                    ServerCertificate = serverCertificate,
-                    SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                    ClientCertificateMode = ClientCertificateMode.AllowCertificate,
-                    ClientCertificateValidation = (_, _, _) => true,
-                });
-            });
-        });
-
+        var builder = FerryWebHost.CreateBuilder(configureLogging);
+        builder.ListenHttps(listen, serverCertificate, ClientCertificateMode.AllowCertificate, _ => true, MaxRequestBodyBytes);
         var app = builder.Build();
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ferry.Proxy.Web");
-        app.Use((context, next) => ApiResults.HandleErrorsAsync(context, next, logger));
-        app.UseStopAbortsRequests();
+        app.UseFerryApiBasics("Ferry.Proxy.Web");
         app.UseWebSockets();
         var forwarder = new AppRequestForwarder(proxy.Tunnels, proxy.AppSessions, proxy.AppServers, proxy.Access, proxy.Emit, proxy.Time, proxy.LoggerFactory.CreateLogger("Ferry.Proxy.Apps"));
         var appTraffic = new AppTrafficMiddleware(proxy, forwarder, new BrowserAppHandler(proxy, forwarder));

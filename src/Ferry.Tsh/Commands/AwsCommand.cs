@@ -62,6 +62,7 @@ internal static class AwsCommand
         var login = ActiveApps.Choose(context.Store, profile, app);
         var mode = endpointMode ? AwsLocalProxyMode.EndpointUrl : AwsLocalProxyMode.HttpsProxy;
         await using var proxy = await AwsProxyLauncher.StartAsync(context, profile, login, mode, 0, cancellationToken);
+        var warmUp = proxy.WarmUpAsync(cancellationToken); // overlaps the TLS handshake with the aws CLI's own start-up
 
         var info = new ProcessStartInfo(program ?? "aws") { UseShellExecute = false };
         foreach (var arg in rest)
@@ -120,6 +121,7 @@ internal static class AwsCommand
                 throw;
             }
 
+            await warmUp;
             return child.ExitCode;
         }
     }

@@ -12,20 +12,6 @@ public sealed partial class GuideStep2Tests
 {
     private const string Password = "correct-horse-battery-staple";
 
-    /// <summary>aws-dynamodb-access.yaml exactly as printed in the guide.</summary>
-    private const string GuideRole = """
-        kind: role
-        version: v5
-        metadata:
-          name: aws-dynamodb-access
-        spec:
-          allow:
-            app_labels:
-              '*': '*'
-            aws_role_arns:
-            - arn:aws:iam::123456789000:role/ExampleTeleportDynamoDBRole
-        """;
-
     [Fact]
     public async Task Step2_LocalUser_RoleAddedThroughOutYaml_AppearsAfterLoggingInAgain()
     {
@@ -40,7 +26,7 @@ public sealed partial class GuideStep2Tests
 
         var home = cluster.HomeOf("alice");
         var env = cluster.Environment("alice");
-        await File.WriteAllTextAsync(Path.Combine(home, "aws-dynamodb-access.yaml"), GuideRole + "\n");
+        await File.WriteAllTextAsync(Path.Combine(home, "aws-dynamodb-access.yaml"), AwsCluster.GuideRole + "\n");
         var created = (await Run.BashAsync("tctl create -f aws-dynamodb-access.yaml", env, home)).EnsureSuccess("tctl create -f aws-dynamodb-access.yaml");
         Assert.Contains("aws-dynamodb-access", created.Stdout);
 

@@ -1,0 +1,84 @@
+using System.Runtime.InteropServices;
+using Ferry.Bench;
+using Ferry.Bench.Infrastructure;
+using Ferry.Bench.Report;
+using Spectre.Console;
+
+// ferry-bench: Ferry's AWS API path against the same calls made directly. Prints figures; never fails on them.
+BenchOptions options;
+try
+{
+    if (args.Contains("--help") || args.Contains("-h"))
+    {
+        Console.WriteLine(BenchOptions.Usage);
+        return 0;
+    }
+
+    options = BenchOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    await Console.Error.WriteLineAsync(e.Message + "\n" + BenchOptions.Usage);
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+void OnSignal(PosixSignalContext context)
+{
+    context.Cancel = true; // stop everything we started first, then exit
+    stop.Cancel();
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+
+var console = AnsiConsole.Console;
+if (Console.IsOutputRedirected)
+{
+    console.Profile.Width = Math.Max(console.Profile.Width, 170); // a log file has no width: keep the table on one line per row
+}
+
+var repo = Repo.Find();
+var temp = Directory.CreateTempSubdirectory("ferry-bench-").FullName;
+var keep = options.KeepTemp;
+BenchReport report;
+try
+{
+    await using var owned = new Disposables();
+    try
+    {
+        report = await new BenchRun(options, repo, temp, console).RunAsync(owned, stop.Token);
+    }
+    catch (Exception e) when (e is not OperationCanceledException)
+    {
+        keep = true;
+        console.MarkupLine($"[red]The benchmark failed:[/] {Markup.Escape(e.Message)}");
+        console.MarkupLine($"Configs and logs are kept in {Markup.Escape(temp)}");
+        return 1;
+    }
+}
+catch (OperationCanceledException)
+{
+    console.MarkupLine("[yellow]Interrupted; everything it started has been stopped.[/]");
+    return 130;
+}
+finally
+{
+    if (!keep)
+    {
+        try
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+ReportPrinter.Print(console, report);
+var output = options.Output ?? Path.Combine(repo.Root, "bench", "results", "latest.json");
+await ReportJson.WriteAsync(report, output, CancellationToken.None);
+console.MarkupLine($"[grey]JSON: {Markup.Escape(output)}[/]");
+return 0;

@@ -1,0 +1,22 @@
+namespace Ferry.Bench.Report;
+
+/// <summary>The figures Ferry holds itself to. Reported next to each figure, never turned into an exit code.</summary>
+internal static class Targets
+{
+    public const double MinThroughputRatio = 0.5;
+    public const int ThroughputConcurrency = 32;
+    public const double MaxAddedP50Ms = 1.0;
+    public const int LatencyConcurrency = 1;
+    public const double MaxCliAddedMs = 60;
+
+    public static TargetCheck? For(GetItemRow row) => row.Diagnostic ? null : row.Concurrency switch
+    {
+        ThroughputConcurrency => new TargetCheck($"throughput >= {MinThroughputRatio:0.0} x direct", row.Ratio >= MinThroughputRatio),
+        LatencyConcurrency => new TargetCheck($"added p50 <= {MaxAddedP50Ms:0} ms", row.AddedP50Ms <= MaxAddedP50Ms),
+        _ => null,
+    };
+
+    public static TargetCheck ForCli(double addedMs) => new($"tsh aws <= {MaxCliAddedMs:0} ms slower", addedMs <= MaxCliAddedMs);
+}
+
+internal sealed record TargetCheck(string Target, bool Pass);
