@@ -96,8 +96,8 @@ public sealed partial class ConsoleWalkthroughTests
         var start = page.Locator("[data-testid=audit-row][data-event='app.session.start']").First;
         Assert.Contains("alice", await start.TextContentAsync());
         Assert.Contains(ConsoleCluster.RoleArn, await start.TextContentAsync());
-        await page.GotoAsync(cluster.BaseUrl + "/web/audit");
-        await page.Locator("[data-testid=audit-row] details summary").First.ClickAsync();
+        await page.GotoAsync(cluster.BaseUrl + "/web/audit?user=alice");
+        await page.Locator("[data-testid=audit-row][data-event='app.session.start'] details summary").First.ClickAsync();
         await Screenshots.SaveAsync(page, "audit", forDocs: true);
     }
 }
