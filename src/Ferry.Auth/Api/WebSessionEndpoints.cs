@@ -19,7 +19,8 @@ internal static class WebSessionEndpoints
             var caller = api.Caller(http);
             Authz.RequireSystemRole(caller, SystemRoles.Proxy);
             var request = await AuthApi.ReadJsonAsync<CreateWebSessionRequest>(http.Request, ct);
-            return ApiResults.Json(await server.WebSessions.CreateAsync(request, caller.RemoteAddr, ct));
+            // Only proxies reach this endpoint, so the browser address they report is theirs to vouch for.
+            return ApiResults.Json(await server.WebSessions.CreateAsync(request, request.RemoteAddr ?? caller.RemoteAddr, ct));
         });
 
         v1.MapGet("/web_sessions", async (HttpContext http, CancellationToken ct) =>

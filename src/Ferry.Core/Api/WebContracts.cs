@@ -7,6 +7,8 @@ public sealed record CreateWebSessionRequest
     public required string Password { get; init; }
     public string? OtpCode { get; init; }
     public required string PublicKey { get; init; }
+    /// <summary>The browser's address as the proxy saw it, for the audit log and lockouts.</summary>
+    public string? RemoteAddr { get; init; }
 }
 
 /// <summary>A web session as auth stores it under /web_sessions/&lt;id&gt; and the proxy caches it. Holds no bearer secret: only the hash of the cookie's.</summary>

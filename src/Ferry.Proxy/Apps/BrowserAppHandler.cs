@@ -50,7 +50,16 @@ internal sealed class BrowserAppHandler
     {
         if (context.Request.Path.Equals(AppCookies.ExchangePath, StringComparison.Ordinal))
         {
-            await ExchangeAsync(context, app);
+            try
+            {
+                await ExchangeAsync(context, app);
+            }
+            catch (FerryException e) when (e.Kind is ErrorKind.AccessDenied or ErrorKind.BadParameter or ErrorKind.NotFound)
+            {
+                // A used, expired or foreign link: start over from the launch page rather than show raw JSON.
+                context.Response.Redirect(LaunchPage(app));
+            }
+
             return;
         }
 

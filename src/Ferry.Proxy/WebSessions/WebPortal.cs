@@ -28,7 +28,7 @@ internal sealed class WebPortal : IWebPortal
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var created = await _proxy.Auth.CreateWebSessionAsync(
-            new CreateWebSessionRequest { User = user, Password = password, OtpCode = otpCode, PublicKey = key.ExportSubjectPublicKeyInfoPem() },
+            new CreateWebSessionRequest { User = user, Password = password, OtpCode = otpCode, PublicKey = key.ExportSubjectPublicKeyInfoPem(), RemoteAddr = remoteAddr },
             cancellationToken);
         return ToSession(created.Session, created.Session.Id + "." + created.Secret);
     }
