@@ -56,7 +56,7 @@ public sealed class AgentFailureTests : IAsyncLifetime
     public async Task ExpiredAppCertificate_IsRefused()
     {
         await _aws.Cluster.AddUserAsync("carl", "access,aws-dynamodb-access", AwsCluster.Password);
-        (await _aws.Cluster.TshAsync("carl", ["login", "--proxy=" + _aws.Cluster.ProxyAddress, "--user=carl", "--insecure", "--ttl=20s"], AwsCluster.Password + "\n")).EnsureSuccess("short login");
+        (await _aws.Cluster.TshAsync("carl", ["login", "--proxy=" + _aws.Cluster.ProxyAddress, "--user=carl", "--insecure", "--ttl=45s"], AwsCluster.Password + "\n")).EnsureSuccess("short login");
         (await _aws.Cluster.TshAsync("carl", ["apps", "login", "--aws-role", "ExampleTeleportDynamoDBRole", AwsCluster.AppName])).EnsureSuccess("apps login");
         await using var proxy = await TshProxyProcess.StartAsync(_aws.Cluster.Environment("carl"), _aws.Cluster.HomeOf("carl"));
         var environment = _aws.Cluster.Environment("client");
@@ -66,7 +66,15 @@ public sealed class AgentFailureTests : IAsyncLifetime
         }
 
         (await Run.CommandAsync("aws", ["dynamodb", "list-tables"], environment)).EnsureSuccess("while valid");
-        await Task.Delay(TimeSpan.FromSeconds(21));
+        var appCertificate = Path.Combine(_aws.Cluster.HomeOf("carl"), ".tsh", "keys", "127.0.0.1", "carl-app", "ferry.test", AwsCluster.AppName + "-x509.pem");
+        using (var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(appCertificate)))
+        {
+            var wait = certificate.NotAfter.ToUniversalTime() - DateTime.UtcNow + TimeSpan.FromSeconds(1);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+        }
 
         var expired = await Run.CommandAsync("aws", ["dynamodb", "list-tables"], environment);
         Assert.NotEqual(0, expired.ExitCode);
