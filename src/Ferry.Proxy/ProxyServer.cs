@@ -55,6 +55,7 @@ public sealed class ProxyServer : IAsyncDisposable
         Roles = ClusterCaches.Roles(NewAuthClient, loggerFactory.CreateLogger("Ferry.Proxy.Roles"));
         AppServers = ClusterCaches.AppServers(NewAuthClient, loggerFactory.CreateLogger("Ferry.Proxy.AppServers"));
         Access = new AccessChecker(Roles);
+        Apps = new Apps.AppDirectory(AppServers);
     }
 
     public ProxyServerOptions Options { get; }
@@ -86,6 +87,9 @@ public sealed class ProxyServer : IAsyncDisposable
     public WatchCache<AppServer> AppServers { get; }
 
     public AccessChecker Access { get; }
+
+    /// <summary>Announced apps by name and by public host.</summary>
+    public Apps.AppDirectory Apps { get; }
 
     public PingResponse Ping => new()
     {

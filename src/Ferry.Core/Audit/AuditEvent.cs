@@ -38,20 +38,37 @@ public sealed record AuditEvent
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Error { get; init; }
 
+    /// <summary>
+    /// Feature fields. Values set in code stay plain objects until the event is serialised (so building an event on a
+    /// request path costs no JSON work); values read back from JSON are <see cref="JsonElement"/>s.
+    /// </summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement> Fields { get; init; } = new(StringComparer.Ordinal);
+    public Dictionary<string, object> Fields { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>Adds a feature field (skipped when null) and returns the same event, for fluent building.</summary>
     public AuditEvent Set(string name, object? value)
     {
         if (value is not null)
         {
-            Fields[name] = JsonSerializer.SerializeToElement(value);
+            Fields[name] = value;
         }
 
         return this;
     }
 
-    public string? GetField(string name) =>
-        Fields.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    public string? GetField(string name) => Fields.TryGetValue(name, out var value) ? value switch
+    {
+        string text => text,
+        JsonElement { ValueKind: JsonValueKind.String } element => element.GetString(),
+        _ => null,
+    } : null;
+
+    /// <summary>A field as a person reads it: strings as they are, anything else as compact JSON.</summary>
+    public string FieldText(string name) => Fields.TryGetValue(name, out var value) ? value switch
+    {
+        string text => text,
+        JsonElement { ValueKind: JsonValueKind.String } element => element.GetString() ?? "",
+        JsonElement element => element.GetRawText(),
+        _ => JsonSerializer.Serialize(value),
+    } : "";
 }

@@ -36,17 +36,17 @@ internal sealed partial class AppRequestForwarder
 
     private readonly TunnelServer _tunnels;
     private readonly WatchCache<AppSessionInfo> _sessions;
-    private readonly WatchCache<AppServer> _appServers;
+    private readonly AppDirectory _apps;
     private readonly AccessChecker _access;
     private readonly Action<AuditEvent> _audit;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public AppRequestForwarder(TunnelServer tunnels, WatchCache<AppSessionInfo> sessions, WatchCache<AppServer> appServers, AccessChecker access, Action<AuditEvent> audit, TimeProvider time, ILogger logger)
+    public AppRequestForwarder(TunnelServer tunnels, WatchCache<AppSessionInfo> sessions, AppDirectory apps, AccessChecker access, Action<AuditEvent> audit, TimeProvider time, ILogger logger)
     {
         _tunnels = tunnels;
         _sessions = sessions;
-        _appServers = appServers;
+        _apps = apps;
         _access = access;
         _audit = audit;
         _time = time;
@@ -76,7 +76,7 @@ internal sealed partial class AppRequestForwarder
             }
 
             // RBAC here as well as at the agent: a request the roles no longer allow never reaches a tunnel.
-            var app = _appServers.Values.FirstOrDefault(s => s.Spec.App.Name == route.AppName)?.Spec.App;
+            var app = _apps.ByName(route.AppName);
             if (app is not null && !_access.Check(identity, app).Allowed)
             {
                 throw FerryException.AccessDenied($"access to app \"{route.AppName}\" with this role is denied; run tsh apps login {route.AppName} to see the roles you may use");

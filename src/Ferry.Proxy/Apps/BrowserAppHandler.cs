@@ -32,19 +32,7 @@ internal sealed class BrowserAppHandler
     }
 
     /// <summary>The app served at this host name, if the host is an app's public address.</summary>
-    public App? AppForHost(string host)
-    {
-        foreach (var server in _proxy.AppServers.Values)
-        {
-            var app = server.Spec.App;
-            if (!string.IsNullOrEmpty(app.Spec.PublicAddr) && string.Equals(app.Spec.PublicAddr.Split(':')[0], host, StringComparison.OrdinalIgnoreCase))
-            {
-                return app;
-            }
-        }
-
-        return null;
-    }
+    public App? AppForHost(string host) => _proxy.Apps.ByHost(host);
 
     public async Task HandleAsync(HttpContext context, App app)
     {

@@ -25,7 +25,7 @@ public static class ProxyHost
         var app = builder.Build();
         app.UseFerryApiBasics("Ferry.Proxy.Web");
         app.UseWebSockets();
-        var forwarder = new AppRequestForwarder(proxy.Tunnels, proxy.AppSessions, proxy.AppServers, proxy.Access, proxy.Emit, proxy.Time, proxy.LoggerFactory.CreateLogger("Ferry.Proxy.Apps"));
+        var forwarder = new AppRequestForwarder(proxy.Tunnels, proxy.AppSessions, proxy.Apps, proxy.Access, proxy.Emit, proxy.Time, proxy.LoggerFactory.CreateLogger("Ferry.Proxy.Apps"));
         var appTraffic = new AppTrafficMiddleware(proxy, forwarder, new BrowserAppHandler(proxy, forwarder));
         app.Use(appTraffic.InvokeAsync);
         WebApiEndpoints.Map(app, proxy);

@@ -52,7 +52,5 @@ internal static class AuditCommand
     }
 
     private static string Details(AuditEvent auditEvent) =>
-        string.Join(" ", auditEvent.Fields.Where(f => !CommonFields.Contains(f.Key)).Select(f => $"{f.Key}={Render(f.Value)}"));
-
-    private static string Render(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+        string.Join(" ", auditEvent.Fields.Keys.Where(k => !CommonFields.Contains(k)).Select(k => $"{k}={auditEvent.FieldText(k)}"));
 }

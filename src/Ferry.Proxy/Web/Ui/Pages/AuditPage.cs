@@ -96,7 +96,7 @@ internal static class AuditPage
     {
         var parts = SummaryFields
             .Where(e.Fields.ContainsKey)
-            .Select(name => Markup.Of($"""<span class="kv"><span class="k">{name}</span> <span class="v">{Value(e.Fields[name])}</span></span>"""))
+            .Select(name => Markup.Of($"""<span class="kv"><span class="k">{name}</span> <span class="v">{e.FieldText(name)}</span></span>"""))
             .ToList();
         if (!e.Success && e.Error is not null)
         {
@@ -106,7 +106,6 @@ internal static class AuditPage
         return Markup.Join(parts);
     }
 
-    private static string Value(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : value.GetRawText();
 
     private static Markup Option(string value, string label, bool selected) => selected
         ? Markup.Of($"""<option value="{value}" selected>{label}</option>""")
