@@ -122,6 +122,9 @@ internal static class AwsCommand
             }
 
             await warmUp;
+
+            // The only client is gone: stop at once instead of draining connections it will never use again.
+            await proxy.StopAsync(new CancellationToken(canceled: true));
             return child.ExitCode;
         }
     }
