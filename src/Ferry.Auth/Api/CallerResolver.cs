@@ -22,6 +22,12 @@ public sealed class CallerResolver
         _verifier = verifier;
     }
 
+    private static string? ForwardedFor(HttpContext context)
+    {
+        var value = context.Request.Headers[ApiHeaders.ForwardedFor].ToString();
+        return string.IsNullOrWhiteSpace(value) ? null : value.Split(',')[0].Trim();
+    }
+
     public Caller Resolve(HttpContext context)
     {
         var certificate = context.Connection.ClientCertificate
@@ -30,7 +36,8 @@ public sealed class CallerResolver
         var remote = context.Connection.RemoteIpAddress?.ToString();
         if (!context.Request.Headers.TryGetValue(ApiHeaders.ForwardedCertificate, out var forwarded) || forwarded.Count == 0)
         {
-            return new Caller(direct, remote, ViaProxy: false);
+            // A proxy acting as itself for an anonymous caller (tsh login, joins) reports that caller's address.
+            return new Caller(direct, direct.HasSystemRole(SystemRoles.Proxy) ? ForwardedFor(context) ?? remote : remote, ViaProxy: false);
         }
 
         if (!direct.HasSystemRole(SystemRoles.Proxy))
@@ -51,8 +58,7 @@ public sealed class CallerResolver
         using (user)
         {
             var identity = _verifier.Verify(user);
-            var forwardedFor = context.Request.Headers[ApiHeaders.ForwardedFor].ToString();
-            return new Caller(identity, string.IsNullOrEmpty(forwardedFor) ? remote : forwardedFor.Split(',')[0].Trim(), ViaProxy: true);
+            return new Caller(identity, ForwardedFor(context) ?? remote, ViaProxy: true);
         }
     }
 }
