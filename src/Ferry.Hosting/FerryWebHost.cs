@@ -36,6 +36,9 @@ public static class FerryWebHost
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = maxRequestBodyBytes;
+
+            // tsh speaks HTTP/2 over TLS it set up itself and so sends :scheme http; nothing here trusts the scheme.
+            kestrel.AllowAlternateSchemes = true;
             kestrel.Listen(listen, options =>
             {
                 options.Protocols = HttpProtocols.Http1AndHttp2;
