@@ -47,8 +47,9 @@ internal static class AuditEndpoints
         {
             var caller = api.Caller(http);
             Authz.RequireSystemRole(caller, SystemRoles.App, SystemRoles.Proxy);
-            var events = await AuthApi.ReadJsonAsync<List<AuditEvent>>(http.Request, ct);
-            await server.Audit.EmitAsync(events.Select(e => e.Set("server_id", caller.Identity.Username)).ToList(), ct);
+            var events = await System.Text.Json.Nodes.JsonNode.ParseAsync(http.Request.Body, cancellationToken: ct) as System.Text.Json.Nodes.JsonArray
+                ?? throw FerryException.BadParameter("expected a JSON array of audit events");
+            await server.Audit.EmitReportedAsync(events, caller.Identity.Username, ct);
 
             return Results.NoContent();
         });

@@ -59,7 +59,7 @@ internal sealed class AuthFixture : IAsyncDisposable
     public FerryIdentity Verify(LoginResponse response) => Server.Verifier.Verify(X509Certificate2.CreateFromPem(response.CertPem));
 
     public async Task<IReadOnlyList<Core.Audit.AuditEvent>> EventsAsync(string type) =>
-        await Server.Audit.SearchAsync(new Audit.AuditQuery { Types = [type] }, CancellationToken.None);
+        await Server.Audit.SearchAsync(new Ferry.Auth.Audit.AuditQuery { Types = [type] }, CancellationToken.None);
 
     public async ValueTask DisposeAsync() => await _backend.DisposeAsync();
 }
