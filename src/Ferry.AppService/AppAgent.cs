@@ -27,7 +27,7 @@ namespace Ferry.AppService;
 /// The app service: joins (or loads its identity), keeps a role cache, announces its apps, and serves requests
 /// that the proxy sends back over the reverse tunnel. It needs no inbound port.
 /// </summary>
-public sealed partial class AppAgent : IAsyncDisposable
+public sealed class AppAgent : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _parts = [];
     private readonly List<IDisposable> _disposables = [];
@@ -73,7 +73,7 @@ public sealed partial class AppAgent : IAsyncDisposable
                 options.Apps.ToDictionary(a => a.Name, StringComparer.Ordinal),
                 new AccessChecker(roles),
                 forwarder,
-                new ConsoleSignIn(sts, new AwsFederation(upstream, new AwsEndpointResolver(options.Environment)), audit, time, identity.File.Identity.ClusterName),
+                new ConsoleSignIn(sts, new AwsFederation(upstream, new AwsEndpointResolver(options.Environment)), audit, time, identity.File.Identity.ClusterName, options.ProxyPublicAddr),
                 loggerFactory.CreateLogger("Ferry.AppService.Requests"));
 
             var tunnel = new TunnelClient(

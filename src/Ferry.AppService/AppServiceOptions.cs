@@ -12,6 +12,9 @@ public sealed record AppServiceOptions
     public required string NodeName { get; init; }
     public required IReadOnlyList<App> Apps { get; init; }
 
+    /// <summary>The proxy's public address (host:port); browsers reach apps on its port, which console sign-ins name as Issuer.</summary>
+    public string? ProxyPublicAddr { get; init; }
+
     /// <summary>The join token (already read from its file when join_params.token_name is a path); null once joined.</summary>
     public string? JoinToken { get; init; }
 

@@ -27,9 +27,14 @@ internal sealed class ConsoleSignIn
     private readonly AuditBatcher _audit;
     private readonly TimeProvider _time;
     private readonly string _clusterName;
+    private readonly string _portSuffix;
 
-    public ConsoleSignIn(StsCredentialCache sts, AwsFederation federation, AuditBatcher audit, TimeProvider time, string clusterName)
+    /// <param name="proxyPublicAddr">The proxy's public host:port: apps are served on its port, so the Issuer needs it unless it is 443.</param>
+    public ConsoleSignIn(StsCredentialCache sts, AwsFederation federation, AuditBatcher audit, TimeProvider time, string clusterName, string? proxyPublicAddr)
     {
+        var colon = proxyPublicAddr?.LastIndexOf(':') ?? -1;
+        var port = colon > 0 ? proxyPublicAddr![(colon + 1)..] : "443";
+        _portSuffix = port == "443" ? "" : ":" + port;
         _sts = sts;
         _federation = federation;
         _audit = audit;
@@ -51,7 +56,8 @@ internal sealed class ConsoleSignIn
         var user = RoleSessionName.FromUser(identity.Username);
         var sourceIdentity = app.Spec.Aws?.SourceIdentity == true ? user : null;
         var credentials = await _sts.GetAsync(route.AwsRoleArn!, app.Spec.Aws?.ExternalId, user, sourceIdentity, duration.AssumeRoleDurationSeconds, ct);
-        var issuer = "https://" + (string.IsNullOrEmpty(app.Spec.PublicAddr) ? route.PublicAddr : app.Spec.PublicAddr);
+        var host = string.IsNullOrEmpty(app.Spec.PublicAddr) ? route.PublicAddr : app.Spec.PublicAddr;
+        var issuer = "https://" + host + (host.Contains(':', StringComparison.Ordinal) ? "" : _portSuffix);
         var login = await _federation.GetSigninUrlAsync(credentials, app.Spec.Uri, issuer, duration, ct);
 
         _audit.Emit(new AuditEvent

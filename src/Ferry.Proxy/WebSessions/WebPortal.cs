@@ -15,7 +15,13 @@ namespace Ferry.Proxy.WebSessions;
 /// </summary>
 internal sealed class WebPortal : IWebPortal
 {
+    private const int MaxUnknown = 10_000;
+    private static readonly TimeSpan UnknownFor = TimeSpan.FromMinutes(1);
+
     private readonly ProxyServer _proxy;
+
+    /// <summary>Session ids auth said it does not know: a forged cookie is answered here, not with one auth call per request.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _unknown = new(StringComparer.Ordinal);
 
     public WebPortal(ProxyServer proxy)
     {
@@ -107,12 +113,25 @@ internal sealed class WebPortal : IWebPortal
             return cached;
         }
 
+        var now = _proxy.Time.GetUtcNow();
+        if (_unknown.TryGetValue(id, out var until) && until > now)
+        {
+            return null;
+        }
+
         try
         {
             return await _proxy.Auth.GetWebSessionAsync(id, cancellationToken);
         }
         catch (FerryException e) when (e.Kind is ErrorKind.NotFound or ErrorKind.AccessDenied or ErrorKind.BadParameter)
         {
+            if (_unknown.Count >= MaxUnknown)
+            {
+                _unknown.Clear();
+            }
+
+            // Ids are random GUIDs made by auth: one it does not know now will never become valid.
+            _unknown[id] = now + UnknownFor;
             return null;
         }
     }

@@ -55,6 +55,7 @@ internal sealed class AppRole : IAsyncDisposable
             HostId = hostId,
             NodeName = teleport.NodeName,
             Apps = config.Apps.Apps.Select(a => a.ToApp(publicAddr)).ToList(),
+            ProxyPublicAddr = publicAddr,
             JoinToken = token,
             CaPins = teleport.CaPins,
             Insecure = context.Insecure,

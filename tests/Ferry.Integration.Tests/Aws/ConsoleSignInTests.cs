@@ -41,7 +41,7 @@ public sealed class ConsoleSignInTests : IClassFixture<AwsClusterFixture>
         var query = HttpUtility.ParseQueryString(location.Query);
         Assert.Equal("login", query["Action"]);
         Assert.Equal(AwsCluster.AppUri, query["Destination"]);
-        Assert.StartsWith("https://aws-dynamodb.", query["Issuer"]);
+        Assert.Equal($"https://aws-dynamodb.127.0.0.1:{_aws.Cluster.WebPort}", query["Issuer"]); // where the app is served, port included
 
         var grant = _aws.Federation.Grants.Last();
         Assert.Equal("arn:aws:sts::123456789000:assumed-role/ExampleTeleportDynamoDBRole/vera", grant.Arn);
