@@ -38,6 +38,16 @@ public sealed class Authz
         }
     }
 
+    /// <summary>Creating needs "create"; overwriting with --force needs "update" as well.</summary>
+    public async ValueTask RequireCreateAsync(Caller caller, string kind, bool force, CancellationToken cancellationToken)
+    {
+        await RequireRuleAsync(caller, kind, Verbs.Create, cancellationToken);
+        if (force)
+        {
+            await RequireRuleAsync(caller, kind, Verbs.Update, cancellationToken);
+        }
+    }
+
     public static void RequireSystemRole(Caller caller, params string[] roles)
     {
         if (!roles.Any(caller.Identity.HasSystemRole))

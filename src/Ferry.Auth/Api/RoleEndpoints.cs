@@ -29,11 +29,7 @@ internal static class RoleEndpoints
         v1.MapPost("/roles", async (HttpContext http, bool? force, CancellationToken ct) =>
         {
             var caller = api.Caller(http);
-            await api.Authz.RequireRuleAsync(caller, ResourceKinds.Role, Verbs.Create, ct);
-            if (force == true)
-            {
-                await api.Authz.RequireRuleAsync(caller, ResourceKinds.Role, Verbs.Update, ct);
-            }
+            await api.Authz.RequireCreateAsync(caller, ResourceKinds.Role, force == true, ct);
 
             var role = ResourceJson.Deserialize<Role>(await AuthApi.ReadBodyAsync(http.Request, ct));
             return ApiResults.RawJson(ResourceJson.SerializeToUtf8Bytes(await server.Roles.CreateAsync(role, force == true, caller.Actor, ct)));

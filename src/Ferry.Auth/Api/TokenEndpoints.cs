@@ -35,11 +35,7 @@ internal static class TokenEndpoints
         v1.MapPut("/tokens", async (HttpContext http, bool? force, CancellationToken ct) =>
         {
             var caller = api.Caller(http);
-            await api.Authz.RequireRuleAsync(caller, ResourceKinds.Token, Verbs.Create, ct);
-            if (force == true)
-            {
-                await api.Authz.RequireRuleAsync(caller, ResourceKinds.Token, Verbs.Update, ct);
-            }
+            await api.Authz.RequireCreateAsync(caller, ResourceKinds.Token, force == true, ct);
 
             var token = ResourceJson.Deserialize<ProvisionToken>(await AuthApi.ReadBodyAsync(http.Request, ct));
             return ApiResults.RawJson(ResourceJson.SerializeToUtf8Bytes(await server.Tokens.UpsertAsync(token, force == true, caller.Actor, ct)));

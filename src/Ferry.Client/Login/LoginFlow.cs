@@ -63,8 +63,6 @@ public sealed class LoginFlow
         var http = FerryHttp.CreateClient(new Uri($"https://{profile.ProxyAddress}/v1/auth/"), trust, certificate);
         return new AuthClient(new ApiCaller(http, $"the proxy at {profile.ProxyAddress}"));
     }
-
-    public static X509Certificate2 HostCaOf(ProfileStore store, Profile profile) => store.LoadCas(profile).HostCa;
 }
 
 public sealed record Credentials(string Password, string? OtpCode);

@@ -58,6 +58,4 @@ public static class SecureFile
         }
     }
 
-    public static bool IsOwnerOnly(string path) =>
-        OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & ~OwnerOnly) == 0;
 }

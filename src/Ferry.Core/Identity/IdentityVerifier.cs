@@ -17,7 +17,7 @@ public sealed class IdentityVerifier
 
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, FerryIdentity> _cache = new(StringComparer.Ordinal);
-    private volatile TrustedCas _cas;
+    private readonly TrustedCas _cas;
 
     public IdentityVerifier(X509Certificate2 userCa, X509Certificate2 hostCa, TimeProvider time)
     {
@@ -28,13 +28,6 @@ public sealed class IdentityVerifier
     public X509Certificate2 UserCa => _cas.User;
 
     public X509Certificate2 HostCa => _cas.Host;
-
-    /// <summary>Replaces the trusted CAs (after a rotation) and forgets every cached decision.</summary>
-    public void UpdateCas(X509Certificate2 userCa, X509Certificate2 hostCa)
-    {
-        _cas = new TrustedCas(userCa, hostCa);
-        _cache.Clear();
-    }
 
     public FerryIdentity Verify(X509Certificate2 certificate) =>
         TryCached(certificate.RawDataMemory.Span, out var key) ?? VerifyParsed(certificate, key);

@@ -124,12 +124,6 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public static HttpClient InsecureHttp() => new(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
 
-    public async Task<T?> PingAsync<T>()
-    {
-        using var http = InsecureHttp();
-        return await http.GetFromJsonAsync<T>($"https://{ProxyAddress}/v1/webapi/ping");
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (Process is not null)
