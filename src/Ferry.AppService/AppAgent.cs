@@ -1,7 +1,7 @@
-using Ferry.AppService.Audit;
+using Ferry.Cluster.Audit;
 using Ferry.AppService.Aws;
 using Ferry.AppService.Handler;
-using Ferry.Client.Access;
+using Ferry.Cluster.Access;
 using Ferry.AppService.Heartbeat;
 using Ferry.AppService.Join;
 using Ferry.Aws.Endpoints;
@@ -9,7 +9,9 @@ using Ferry.Aws.Federation;
 using Ferry.Aws.Http;
 using Ferry.Aws.SigV4;
 using Ferry.Aws.Sts;
-using Ferry.Client.Caching;
+using Ferry.Cluster.Caching;
+using Ferry.Cluster.Locks;
+using Ferry.Hosting.Callers;
 using Ferry.Client.Http;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
@@ -45,18 +47,30 @@ public sealed class AppAgent : IAsyncDisposable
         try
         {
             var identity = await Joiner.JoinOrLoadAsync(options, logger, cancellationToken);
+            var clusterName = identity.File.Identity.ClusterName;
             AuthClient NewAuthClient() => new(new ApiCaller(
-                FerryHttp.CreateClient(new Uri($"https://{options.ProxyAddress}/v1/auth/"), identity.ProxyTrust, identity.Certificate),
+                FerryHttp.CreateClient(new Uri($"https://{options.ProxyAddress}/v1/auth/"), identity.ProxyTrust, identity.Source),
                 $"the auth server (through the proxy at {options.ProxyAddress})"));
 
-            var roles = ClusterCaches.Roles(NewAuthClient, loggerFactory.CreateLogger("Ferry.AppService.Roles"));
-            agent._parts.Add(roles);
-            roles.Start();
-            await roles.Ready.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            // Roles, locks and revocations: every request is decided on them, and refused when they are stale.
+            var roles = ClusterCaches.Roles(NewAuthClient, loggerFactory.CreateLogger("Ferry.AppService.Roles"), time);
+            var locks = ClusterCaches.Locks(NewAuthClient, loggerFactory.CreateLogger("Ferry.AppService.Locks"), time);
+            var revocations = ClusterCaches.Revocations(NewAuthClient, loggerFactory.CreateLogger("Ferry.AppService.Revocations"), time);
+            foreach (var cache in new IWatchCache[] { roles, locks, revocations })
+            {
+                agent._parts.Add((IAsyncDisposable)cache);
+            }
 
+            roles.Start();
+            locks.Start();
+            revocations.Start();
+            await Task.WhenAll(roles.Ready, locks.Ready, revocations.Ready).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            var gate = new ClusterGate(locks, revocations, [roles], time);
+
+            agent._parts.Add(new IdentityRenewer(identity, NewAuthClient, time, loggerFactory.CreateLogger("Ferry.AppService.Identity")));
             var auth = NewAuthClient();
             agent._disposables.Add(auth);
-            var heartbeat = new HeartbeatLoop(auth, options, loggerFactory.CreateLogger("Ferry.AppService.Heartbeat"));
+            var heartbeat = new HeartbeatLoop(auth, options, identity.HostId, loggerFactory.CreateLogger("Ferry.AppService.Heartbeat"));
             await heartbeat.StartAsync(cancellationToken);
             agent._parts.Add(heartbeat);
 
@@ -66,24 +80,39 @@ public sealed class AppAgent : IAsyncDisposable
             agent._disposables.Add(sts);
             var upstream = AwsHttpClientFactory.CreateClient(AwsHttpClientOptions.FromEnvironment(options.Environment), loggerFactory.CreateLogger("Ferry.Aws.Upstream"));
             agent._disposables.Add(upstream);
-            var forwarder = new AwsForwarder(new AwsEndpointResolver(options.Environment), sts, new SigV4Resigner(time), upstream, audit, identity.File.Identity.ClusterName);
+            var forwarder = new AwsForwarder(new AwsEndpointResolver(options.Environment), sts, new SigV4Resigner(time), upstream);
             var verifier = new IdentityVerifier(identity.File.UserCa(), identity.File.HostCa(), time);
+
+            // Requests arrive only on tunnels this agent dialled to a proxy it verified as a Proxy of the cluster, so the
+            // proxy is the direct caller of each; it may forward users' certificates, which are verified again here.
+            var tunnelPeer = new FerryIdentity
+            {
+                Kind = IdentityKind.Host,
+                Username = "proxy",
+                Roles = [SystemRoles.Proxy],
+                Expires = DateTimeOffset.MaxValue,
+                ClusterName = clusterName,
+            };
             var handler = new AgentRequestHandler(
-                verifier,
+                new CallerAuthenticator(verifier, gate, tunnelPeer),
+                gate,
                 options.Apps.ToDictionary(a => a.Name, StringComparer.Ordinal),
                 new AccessChecker(roles),
                 forwarder,
-                new ConsoleSignIn(sts, new AwsFederation(upstream, new AwsEndpointResolver(options.Environment)), audit, time, identity.File.Identity.ClusterName, options.ProxyPublicAddr),
+                new ConsoleSignIn(sts, new AwsFederation(upstream, new AwsEndpointResolver(options.Environment)), time, options.ProxyPublicAddr),
+                audit,
+                clusterName,
+                time,
                 loggerFactory.CreateLogger("Ferry.AppService.Requests"));
 
             var tunnel = new TunnelClient(
                 new TunnelClientOptions
                 {
                     ProxyUrl = new Uri($"https://{options.ProxyAddress}"),
-                    ClientCertificate = identity.Certificate,
+                    ClientCertificate = identity.Source.Current,
+                    ClientCertificateSource = () => identity.Source.Current,
                     ServerCertificateValidation = (certificate, chain, errors) => identity.ProxyTrust.Validate(certificate, chain, errors),
                     AgentId = identity.HostId,
-                    Services = options.Apps.Select(a => a.Name).ToList(),
                 },
                 loggerFactory,
                 time);

@@ -8,7 +8,6 @@ public sealed record AppServiceOptions
     /// <summary>host:port of the proxy the agent dials (teleport.proxy_server, or the local proxy in an all-in-one process).</summary>
     public required string ProxyAddress { get; init; }
     public required string DataDir { get; init; }
-    public required string HostId { get; init; }
     public required string NodeName { get; init; }
     public required IReadOnlyList<App> Apps { get; init; }
 

@@ -1,6 +1,8 @@
 using Ferry.Auth.Apps;
 using Ferry.Auth.Audit;
 using Ferry.Auth.Authorities;
+using Ferry.Auth.Hosts;
+using Ferry.Auth.Locks;
 using Ferry.Auth.Roles;
 using Ferry.Auth.Storage;
 using Ferry.Auth.Tokens;
@@ -9,6 +11,8 @@ using Ferry.Auth.Web;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
 using Ferry.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ferry.Auth;
 
@@ -16,9 +20,9 @@ namespace Ferry.Auth;
 /// The auth service's state and logic, independent of HTTP: CAs, users and logins, roles, join tokens, audit.
 /// It is the only component that writes storage and the only one holding CA private keys.
 /// </summary>
-public sealed class AuthServer
+public sealed class AuthServer : IAsyncDisposable
 {
-    private AuthServer(IBackend backend, AuthServerOptions options, TimeProvider time, ClusterAuthorities cas)
+    private AuthServer(IBackend backend, AuthServerOptions options, TimeProvider time, ClusterAuthorities cas, ILoggerFactory loggerFactory)
     {
         Backend = backend;
         Options = options;
@@ -31,8 +35,11 @@ public sealed class AuthServer
         Users = new UserService(userStore, Roles, Audit, options, time);
         Login = new LoginService(Users, Roles, Issuer, Audit, options, time, backend);
         Tokens = new TokenService(new ResourceStore<ProvisionToken>(backend, "/tokens/", "token", ResourceSerializers.Token), Audit, time);
-        Join = new JoinService(Tokens, Issuer, Audit, options);
-        AppServers = new AppServerService(new ResourceStore<AppServer>(backend, "/app_servers/", "app server", ResourceSerializers.AppServer), time);
+        Hosts = new HostService(Tokens, Issuer, Audit, options, backend, time);
+        AppServers = new AppServerService(
+            new ResourceStore<AppServer>(backend, "/app_servers/", "app server", ResourceSerializers.AppServer), Hosts, options, time, loggerFactory.CreateLogger("Ferry.Auth.Apps"));
+        Locks = new LockService(backend, Audit, time);
+        LockIndex = new LockIndex(backend, time, loggerFactory.CreateLogger("Ferry.Auth.Locks"));
         AppSessions = new AppSessionService(AppServers, Roles, Issuer, Audit, backend, time);
         WebSessions = new WebSessionService(Login, Roles, backend, Audit);
     }
@@ -47,7 +54,11 @@ public sealed class AuthServer
     public UserService Users { get; }
     public LoginService Login { get; }
     public TokenService Tokens { get; }
-    public JoinService Join { get; }
+    public HostService Hosts { get; }
+    public LockService Locks { get; }
+
+    /// <summary>Locks and revocations as auth checks them on every call (kept current from storage's change feed).</summary>
+    public LockIndex LockIndex { get; }
     public AppServerService AppServers { get; }
     public AppSessionService AppSessions { get; }
     public WebSessionService WebSessions { get; }
@@ -55,11 +66,15 @@ public sealed class AuthServer
     public string ClusterName => Options.ClusterName;
 
     /// <summary>Loads (or on first start creates) the CAs and built-in roles.</summary>
-    public static async Task<AuthServer> InitializeAsync(IBackend backend, AuthServerOptions options, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<AuthServer> InitializeAsync(IBackend backend, AuthServerOptions options, TimeProvider time, CancellationToken cancellationToken, ILoggerFactory? loggerFactory = null)
     {
         var cas = await CaStore.LoadOrCreateAsync(backend, options.ClusterName, time, cancellationToken);
-        var server = new AuthServer(backend, options, time, cas);
+        var server = new AuthServer(backend, options, time, cas, loggerFactory ?? NullLoggerFactory.Instance);
         await server.Roles.EnsureBuiltinsAsync(cancellationToken);
+        server.LockIndex.Start();
+        await server.LockIndex.Ready.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         return server;
     }
+
+    public ValueTask DisposeAsync() => LockIndex.DisposeAsync();
 }

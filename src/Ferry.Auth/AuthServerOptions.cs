@@ -13,8 +13,14 @@ public sealed record AuthServerOptions
     /// <summary>TTL of a user certificate when tsh asks for none (Teleport's default is 12h).</summary>
     public TimeSpan DefaultUserCertTtl { get; init; } = TimeSpan.FromHours(12);
 
-    /// <summary>Host certificates (agents, proxies) are long-lived; they are renewed on restart.</summary>
-    public TimeSpan HostCertTtl { get; init; } = TimeSpan.FromDays(365);
+    /// <summary>
+    /// Host certificates (agents, proxies, auth's own) live this long and are renewed at half-life by their holders, so
+    /// a host whose registration is removed loses access within days at most (docs/security.md).
+    /// </summary>
+    public TimeSpan HostCertTtl { get; init; } = TimeSpan.FromDays(3);
+
+    /// <summary>auth_service.app_public_addrs: host patterns apps may use as public_addr besides &lt;name&gt;.&lt;proxy host&gt;.</summary>
+    public IReadOnlyList<string> AppPublicAddrs { get; init; } = [];
 
     public TimeSpan SignupTokenTtl { get; init; } = TimeSpan.FromHours(1);
 

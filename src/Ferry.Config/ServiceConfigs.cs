@@ -9,6 +9,8 @@ public sealed record AuthServiceConfig
     public AuthenticationConfig Authentication { get; init; } = new();
     /// <summary>Teleport's proxy_listener_mode (separate|multiplex); kept, Ferry always serves one web port.</summary>
     public string? ProxyListenerMode { get; init; }
+    /// <summary>Host patterns (globs) apps may use as public_addr besides &lt;name&gt;.&lt;proxy host&gt;.</summary>
+    public IReadOnlyList<string> AppPublicAddrs { get; init; } = [];
 }
 
 public sealed record AuthenticationConfig

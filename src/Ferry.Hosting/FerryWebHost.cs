@@ -30,6 +30,16 @@ public static class FerryWebHost
         X509Certificate2 serverCertificate,
         ClientCertificateMode clientCertificateMode,
         Func<X509Certificate2, bool> validateClient,
+        long maxRequestBodyBytes) =>
+        builder.ListenHttps(listen, () => serverCertificate, clientCertificateMode, validateClient, maxRequestBodyBytes);
+
+    /// <summary>The same with a certificate chosen at each handshake: the current one of a host identity that renews itself.</summary>
+    public static void ListenHttps(
+        this WebApplicationBuilder builder,
+        IPEndPoint listen,
+        Func<X509Certificate2> serverCertificate,
+        ClientCertificateMode clientCertificateMode,
+        Func<X509Certificate2, bool> validateClient,
         long maxRequestBodyBytes)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -44,7 +54,7 @@ public static class FerryWebHost
                 options.Protocols = HttpProtocols.Http1AndHttp2;
                 options.UseHttps(new HttpsConnectionAdapterOptions
                 {
-                    ServerCertificate = serverCertificate,
+                    ServerCertificateSelector = (_, _) => serverCertificate(),
                     SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                     ClientCertificateMode = clientCertificateMode,
                     ClientCertificateValidation = (certificate, _, _) => validateClient(certificate),

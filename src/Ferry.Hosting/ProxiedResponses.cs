@@ -29,6 +29,10 @@ public static class ProxiedResponses
         await response.Content.CopyToAsync(target.Body, context.RequestAborted);
     }
 
+    /// <summary>The status a Ferry error is answered with (what the audit event records): the response's own once it started.</summary>
+    public static int StatusOf(HttpContext context, FerryException error) =>
+        context.Response.HasStarted ? context.Response.StatusCode : ErrorKindMapping.ToHttpStatus(error.Kind);
+
     /// <summary>
     /// A Ferry error shaped for the AWS client's protocol (JSON for DynamoDB, XML for query APIs, ...) with the detail
     /// in X-Teleport-Api-Error, so SDKs print a useful message (design/aws-access.md §12.4). A started response is aborted.

@@ -1,9 +1,13 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Ferry.Client.Access;
-using Ferry.Client.Caching;
+using Ferry.Cluster.Access;
+using Ferry.Cluster.Caching;
 using Ferry.Client.Http;
+using Ferry.Cluster.Audit;
+using Ferry.Cluster.Locks;
+using Ferry.Core.Locks;
+using Ferry.Hosting.Callers;
 using Ferry.Core.Api;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;
@@ -24,9 +28,9 @@ public sealed class ProxyServer : IAsyncDisposable
     private const string WebSessionPrefix = "/web_sessions/";
 
     /// <summary>One connection pool to auth for everything the proxy sends there, as itself or for a caller.</summary>
-    private readonly SocketsHttpHandler _authHandler;
+    private readonly HttpMessageHandler _authHandler;
 
-    public ProxyServer(ProxyServerOptions options, X509Certificate2 identity, CaResponse cas, StatusResponse status, TimeProvider time, ILoggerFactory loggerFactory)
+    public ProxyServer(ProxyServerOptions options, CertificateSource identity, CaResponse cas, StatusResponse status, TimeProvider time, ILoggerFactory loggerFactory)
     {
         Options = options;
         Identity = identity;
@@ -36,7 +40,8 @@ public sealed class ProxyServer : IAsyncDisposable
         LoggerFactory = loggerFactory;
         var hostCa = X509Certificate2.CreateFromPem(cas.HostCaPem);
         Verifier = new IdentityVerifier(X509Certificate2.CreateFromPem(cas.UserCaPem), hostCa, time);
-        _authHandler = FerryHttp.CreateHandler(new ServerTrust(false, hostCa), identity);
+        // Auth is trusted only as Auth: the host CA also signs agents' and proxies' certificates.
+        _authHandler = FerryHttp.CreateHandler(ServerTrust.ForAuth(hostCa), identity);
         AuthHttp = NewAuthHttp(null);
         Auth = NewAuthClient();
         Tunnels = new TunnelServer(null, loggerFactory, time);
@@ -52,14 +57,21 @@ public sealed class ProxyServer : IAsyncDisposable
             async ct => (await Auth.ListWebSessionsAsync(ct)).Select(s => (WebSessionPrefix + s.Id, s)).ToList(),
             json => JsonSerializer.Deserialize<WebSessionRecord>(json, ApiJson.Options)!,
             loggerFactory.CreateLogger("Ferry.Proxy.WebSessions"));
-        Roles = ClusterCaches.Roles(NewAuthClient, loggerFactory.CreateLogger("Ferry.Proxy.Roles"));
-        AppServers = ClusterCaches.AppServers(NewAuthClient, loggerFactory.CreateLogger("Ferry.Proxy.AppServers"));
+        Roles = ClusterCaches.Roles(NewAuthClient, loggerFactory.CreateLogger("Ferry.Proxy.Roles"), time);
+        AppServers = ClusterCaches.AppServers(NewAuthClient, loggerFactory.CreateLogger("Ferry.Proxy.AppServers"), time);
+        Locks = ClusterCaches.Locks(NewAuthClient, loggerFactory.CreateLogger("Ferry.Proxy.Locks"), time);
+        Revocations = ClusterCaches.Revocations(NewAuthClient, loggerFactory.CreateLogger("Ferry.Proxy.Revocations"), time);
         Access = new AccessChecker(Roles);
-        Apps = new Apps.AppDirectory(AppServers);
+        Apps = new Apps.AppDirectory(AppServers, options.PublicAddrs);
+        Gate = new ClusterGate(Locks, Revocations, [Roles, AppSessions, WebSessions, AppServers], time);
+        Callers = new CallerAuthenticator(Verifier, Gate);
+        Audit = new AuditBatcher(NewAuthClient(), loggerFactory.CreateLogger("Ferry.Proxy.Audit"));
     }
 
     public ProxyServerOptions Options { get; }
-    public X509Certificate2 Identity { get; }
+
+    /// <summary>The proxy's host identity towards auth (renewed in the background).</summary>
+    public CertificateSource Identity { get; }
     public CaResponse Cas { get; }
     public StatusResponse Status { get; }
     public TimeProvider Time { get; }
@@ -88,6 +100,19 @@ public sealed class ProxyServer : IAsyncDisposable
 
     public AccessChecker Access { get; }
 
+    public WatchCache<AccessLock> Locks { get; }
+
+    public WatchCache<UserRevocation> Revocations { get; }
+
+    /// <summary>Locks, revocations and stale state: what every user request passes, and what cuts live ones.</summary>
+    public ClusterGate Gate { get; }
+
+    /// <summary>Events the proxy observes (refused app requests), sent to auth in batches.</summary>
+    public AuditBatcher Audit { get; }
+
+    /// <summary>Who is calling (the one caller rule shared with auth and agents).</summary>
+    public CallerAuthenticator Callers { get; }
+
     /// <summary>Announced apps by name and by public host.</summary>
     public Apps.AppDirectory Apps { get; }
 
@@ -102,7 +127,7 @@ public sealed class ProxyServer : IAsyncDisposable
     /// <summary>Starts the caches and waits for their first load, so the first request is decided on real data.</summary>
     public async Task StartCachesAsync(CancellationToken cancellationToken)
     {
-        var caches = new Func<Task>[] { StartAsync(AppSessions), StartAsync(WebSessions), StartAsync(Roles), StartAsync(AppServers) };
+        var caches = new Func<Task>[] { StartAsync(AppSessions), StartAsync(WebSessions), StartAsync(Roles), StartAsync(AppServers), StartAsync(Locks), StartAsync(Revocations) };
         await Task.WhenAll(caches.Select(c => c())).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
 
         static Func<Task> StartAsync<T>(WatchCache<T> cache)
@@ -123,20 +148,6 @@ public sealed class ProxyServer : IAsyncDisposable
         return new AuthClient(new ApiCaller(NewAuthHttp(Convert.ToBase64String(certificate.RawData)), "the auth server"));
     }
 
-    /// <summary>Sends an audit event the proxy observed, off the request path.</summary>
-    public void Emit(Core.Audit.AuditEvent auditEvent) =>
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await Auth.EmitEventsAsync([auditEvent], CancellationToken.None);
-            }
-            catch (Exception e) when (e is FerryException or HttpRequestException or OperationCanceledException)
-            {
-                // Auth unreachable: the proxy's own log has the refusal.
-            }
-        });
-
     private HttpClient NewAuthHttp(string? forwardedCertificate)
     {
         HttpMessageHandler handler = forwardedCertificate is null ? _authHandler : new ForwardCertificateHandler(_authHandler, forwardedCertificate);
@@ -154,7 +165,10 @@ public sealed class ProxyServer : IAsyncDisposable
         await WebSessions.DisposeAsync();
         await Roles.DisposeAsync();
         await AppServers.DisposeAsync();
+        await Locks.DisposeAsync();
+        await Revocations.DisposeAsync();
         await Tunnels.DisposeAsync();
+        await Audit.DisposeAsync();
         Auth.Dispose();
         AuthHttp.Dispose();
         _authHandler.Dispose();

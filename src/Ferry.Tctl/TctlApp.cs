@@ -22,6 +22,7 @@ public static class TctlApp
         root.Subcommands.Add(TokensCommand.Build(context));
         root.Subcommands.Add(AuditCommand.Build(context));
         root.Subcommands.Add(AppsCommand.Build(context));
+        root.Subcommands.Add(LockCommand.Build(context));
         return CliRunner.RunAsync(root, args, console, cancellationToken);
     }
 }

@@ -55,7 +55,7 @@ internal sealed class TctlContext
         var profile = store.Current()
             ?? throw FerryException.AccessDenied(
                 "tctl cannot find a cluster: run it on the auth server host (tctl -c /path/to/teleport.yaml), or log in first with: tsh login --proxy=HOST:PORT --user=NAME");
-        return LoginFlow.AuthClientFor(store, parse.GetValue(_globals.Insecure) ? profile with { Insecure = true } : profile);
+        return LoginFlow.AuthClientFor(store, profile, parse.GetValue(_globals.Insecure));
     }
 
     private static AuthClient ConnectLocal(FileConfig config, string configPath)
@@ -69,7 +69,7 @@ internal sealed class TctlContext
 
         var identity = IdentityFile.Load(identityPath);
         var address = AdminIdentity.DialAddress(config.Auth.ListenAddr.ToString());
-        var http = FerryHttp.CreateClient(new Uri($"https://{address}/v1/"), new ServerTrust(false, identity.HostCa()), identity.Certificate);
+        var http = FerryHttp.CreateClient(new Uri($"https://{address}/v1/"), ServerTrust.ForAuth(identity.HostCa()), identity.Certificate);
         return new AuthClient(new ApiCaller(http, $"the auth server at {address}"));
     }
 }

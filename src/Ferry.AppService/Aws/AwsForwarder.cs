@@ -1,10 +1,8 @@
-using System.Diagnostics;
-using Ferry.AppService.Audit;
 using Ferry.Aws.DynamoDb;
+using Ferry.Cluster.Audit;
 using Ferry.Aws.Endpoints;
 using Ferry.Aws.SigV4;
 using Ferry.Aws.Sts;
-using Ferry.Core.Audit;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
@@ -20,7 +18,7 @@ namespace Ferry.AppService.Aws;
 ///   resolve the endpoint (X-Forwarded-Host, else the credential scope; AWS_ENDPOINT_URL* override)
 ///   → credentials for (role, external id, user) from the STS cache (no STS call while cached)
 ///   → drop reserved headers, re-sign with those credentials (headers that were not signed are kept unsigned)
-///   → stream to AWS → stream AWS's answer back unchanged → queue the audit event
+///   → stream to AWS → stream AWS's answer back unchanged (the caller emits the one audit event)
 /// </code>
 /// </summary>
 internal sealed class AwsForwarder
@@ -35,30 +33,33 @@ internal sealed class AwsForwarder
     private readonly StsCredentialCache _sts;
     private readonly SigV4Resigner _resigner;
     private readonly HttpClient _upstream;
-    private readonly AuditBatcher _audit;
-    private readonly string _clusterName;
 
-    public AwsForwarder(AwsEndpointResolver endpoints, StsCredentialCache sts, SigV4Resigner resigner, HttpClient upstream, AuditBatcher audit, string clusterName)
+    public AwsForwarder(AwsEndpointResolver endpoints, StsCredentialCache sts, SigV4Resigner resigner, HttpClient upstream)
     {
         _endpoints = endpoints;
         _sts = sts;
         _resigner = resigner;
         _upstream = upstream;
-        _audit = audit;
-        _clusterName = clusterName;
     }
 
-    public async Task ForwardAsync(HttpContext context, FerryIdentity identity, App app, SigV4Authorization authorization)
+    /// <summary>Forwards the request; what it learns on the way (AWS host, DynamoDB target and tables) goes into <paramref name="audit"/>.</summary>
+    public async Task ForwardAsync(HttpContext context, FerryIdentity identity, App app, SigV4Authorization authorization, AppRequestAudit audit)
     {
-        var started = Stopwatch.GetTimestamp();
         var request = context.Request;
         var ct = context.RequestAborted;
         var route = identity.RouteToApp!;
-        var (rawPath, rawQuery) = RawTarget(context);
+        var (rawPath, rawQuery) = RequestTarget.Raw(context);
         var forwardedHosts = request.Headers["X-Forwarded-Host"].Where(h => !string.IsNullOrEmpty(h)).Select(h => h!).ToList();
         var endpoint = _endpoints.Resolve(forwardedHosts.Count == 0 ? null : forwardedHosts, authorization.Service, authorization.Region);
+        audit.Set("aws_host", endpoint.Authority);
 
         var (payload, body) = await ReadPayloadAsync(request, authorization.Service, ct);
+        if (DynamoDbRequestInfo.IsDynamoDbService(authorization.Service))
+        {
+            var info = DynamoDbRequestInfo.Extract(request.Headers["X-Amz-Target"].ToString(), body ?? []);
+            audit.Set("target", info.Target).Set("table_names", info.TableNames.Count > 0 ? info.TableNames : null);
+        }
+
         var sourceIdentity = app.Spec.Aws?.SourceIdentity == true ? RoleSessionName.FromUser(identity.Username) : null;
         var credentials = await _sts.GetAsync(route.AwsRoleArn!, app.Spec.Aws?.ExternalId, RoleSessionName.FromUser(identity.Username), sourceIdentity, ct: ct);
 
@@ -105,19 +106,15 @@ internal sealed class AwsForwarder
             message.Content.Headers.ContentLength = length;
         }
 
-        int status;
         try
         {
             using var response = await _upstream.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct);
-            status = (int)response.StatusCode;
             await ProxiedResponses.CopyAsync(context, response);
         }
         catch (HttpRequestException e)
         {
             throw FerryException.Unavailable($"cannot reach AWS at {endpoint.Authority}: {e.Message}", e);
         }
-
-        Emit(identity, app, authorization, endpoint, request, rawPath, rawQuery, status, started, body);
     }
 
     private async Task<(SigV4Payload Payload, byte[]? Body)> ReadPayloadAsync(HttpRequest request, string service, CancellationToken ct)
@@ -165,53 +162,4 @@ internal sealed class AwsForwarder
 
     private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
 
-    private void Emit(FerryIdentity identity, App app, SigV4Authorization authorization, AwsEndpoint endpoint, HttpRequest request, string rawPath, string rawQuery, int status, long started, byte[]? body)
-    {
-        var isDynamoDb = DynamoDbRequestInfo.IsDynamoDbService(authorization.Service);
-        var type = isDynamoDb ? EventTypes.AppSessionDynamoDbRequest : EventTypes.AppSessionRequest;
-        var success = status < 400;
-        var auditEvent = new AuditEvent
-        {
-            Type = type,
-            Code = EventTypes.Code(type, success),
-            Time = DateTimeOffset.UtcNow,
-            Id = Guid.NewGuid().ToString(),
-            ClusterName = _clusterName,
-            User = identity.Username,
-            Success = success,
-        }
-            .Set("sid", identity.RouteToApp!.SessionId)
-            .Set("app_name", app.Name)
-            .Set("app_uri", app.Spec.Uri)
-            .Set("app_public_addr", app.Spec.PublicAddr)
-            .Set("aws_role_arn", identity.RouteToApp.AwsRoleArn)
-            .Set("aws_service", authorization.Service)
-            .Set("aws_region", authorization.Region)
-            .Set("aws_host", endpoint.Authority)
-            .Set("method", request.Method)
-            .Set("path", rawPath)
-            .Set("raw_query", string.IsNullOrEmpty(rawQuery) ? null : rawQuery)
-            .Set("status_code", status)
-            .Set("latency_ms", Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2));
-        if (isDynamoDb)
-        {
-            var info = DynamoDbRequestInfo.Extract(request.Headers["X-Amz-Target"].ToString(), body ?? []);
-            auditEvent.Set("target", info.Target).Set("table_names", info.TableNames.Count > 0 ? info.TableNames : null);
-        }
-
-        _audit.Emit(auditEvent);
-    }
-
-    /// <summary>Path and query exactly as the client sent them: re-escaping would break the signature.</summary>
-    internal static (string Path, string Query) RawTarget(HttpContext context)
-    {
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        if (string.IsNullOrEmpty(raw))
-        {
-            return (context.Request.Path.ToUriComponent(), context.Request.QueryString.Value?.TrimStart('?') ?? "");
-        }
-
-        var question = raw.IndexOf('?');
-        return question < 0 ? (raw, "") : (raw[..question], raw[(question + 1)..]);
-    }
 }

@@ -1,7 +1,6 @@
-using Ferry.AppService.Audit;
+using Ferry.Cluster.Audit;
 using Ferry.Aws.Federation;
 using Ferry.Aws.Sts;
-using Ferry.Core.Audit;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
@@ -24,25 +23,21 @@ internal sealed class ConsoleSignIn
 {
     private readonly StsCredentialCache _sts;
     private readonly AwsFederation _federation;
-    private readonly AuditBatcher _audit;
     private readonly TimeProvider _time;
-    private readonly string _clusterName;
     private readonly string _portSuffix;
 
     /// <param name="proxyPublicAddr">The proxy's public host:port: apps are served on its port, so the Issuer needs it unless it is 443.</param>
-    public ConsoleSignIn(StsCredentialCache sts, AwsFederation federation, AuditBatcher audit, TimeProvider time, string clusterName, string? proxyPublicAddr)
+    public ConsoleSignIn(StsCredentialCache sts, AwsFederation federation, TimeProvider time, string? proxyPublicAddr)
     {
         var colon = proxyPublicAddr?.LastIndexOf(':') ?? -1;
         var port = colon > 0 ? proxyPublicAddr![(colon + 1)..] : "443";
         _portSuffix = port == "443" ? "" : ":" + port;
         _sts = sts;
         _federation = federation;
-        _audit = audit;
         _time = time;
-        _clusterName = clusterName;
     }
 
-    public async Task RedirectAsync(HttpContext context, FerryIdentity identity, App app)
+    public async Task RedirectAsync(HttpContext context, FerryIdentity identity, App app, AppRequestAudit audit)
     {
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
         {
@@ -60,23 +55,7 @@ internal sealed class ConsoleSignIn
         var issuer = "https://" + host + (host.Contains(':', StringComparison.Ordinal) ? "" : _portSuffix);
         var login = await _federation.GetSigninUrlAsync(credentials, app.Spec.Uri, issuer, duration, ct);
 
-        _audit.Emit(new AuditEvent
-        {
-            Type = EventTypes.AppSessionRequest,
-            Code = EventTypes.Code(EventTypes.AppSessionRequest, true),
-            Time = _time.GetUtcNow(),
-            Id = Guid.NewGuid().ToString(),
-            ClusterName = _clusterName,
-            User = identity.Username,
-        }
-            .Set("sid", route.SessionId)
-            .Set("app_name", app.Name)
-            .Set("app_uri", app.Spec.Uri)
-            .Set("aws_role_arn", route.AwsRoleArn)
-            .Set("method", context.Request.Method)
-            .Set("path", context.Request.Path.Value)
-            .Set("status_code", StatusCodes.Status302Found)
-            .Set("console_session_seconds", (int)duration.Duration.TotalSeconds));
+        audit.Set("console_session_seconds", (int)duration.Duration.TotalSeconds);
 
         context.Response.StatusCode = StatusCodes.Status302Found;
         context.Response.Headers.Location = login.AbsoluteUri;

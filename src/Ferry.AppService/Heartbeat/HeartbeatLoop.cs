@@ -1,5 +1,6 @@
 using Ferry.Client.Http;
 using Ferry.Core;
+using Ferry.Core.Errors;
 using Ferry.Core.Resources;
 using Microsoft.Extensions.Logging;
 
@@ -13,21 +14,32 @@ internal sealed partial class HeartbeatLoop : IAsyncDisposable
 {
     private readonly AuthClient _auth;
     private readonly AppServiceOptions _options;
+    private readonly string _hostId;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    public HeartbeatLoop(AuthClient auth, AppServiceOptions options, ILogger logger)
+    public HeartbeatLoop(AuthClient auth, AppServiceOptions options, string hostId, ILogger logger)
     {
         _auth = auth;
         _options = options;
+        _hostId = hostId;
         _logger = logger;
     }
 
-    /// <summary>Sends the first heartbeat (failing loudly if auth refuses it), then renews in the background.</summary>
+    /// <summary>
+    /// Sends the first heartbeats, then renews in the background. An app auth refuses (not allowed by this agent's join
+    /// token, a conflicting definition, a bad public_addr) is logged with auth's reason and left out; when auth refuses
+    /// every app the agent has nothing to serve and fails to start with that reason.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await BeatAsync(cancellationToken);
+        var refusals = await BeatAsync(cancellationToken);
+        if (refusals.Count == _options.Apps.Count && refusals.Count > 0)
+        {
+            throw refusals[0];
+        }
+
         _loop = Task.Run(() => RunAsync(_stop.Token));
     }
 
@@ -51,18 +63,30 @@ internal sealed partial class HeartbeatLoop : IAsyncDisposable
         }
     }
 
-    private async Task BeatAsync(CancellationToken cancellationToken)
+    /// <summary>One heartbeat per app; returns auth's refusals (each already logged).</summary>
+    private async Task<List<FerryException>> BeatAsync(CancellationToken cancellationToken)
     {
+        var refusals = new List<FerryException>();
         foreach (var app in _options.Apps)
         {
-            await _auth.HeartbeatAsync(
-                new AppServer
-                {
-                    Metadata = new ResourceMetadata { Name = app.Name },
-                    Spec = new AppServerSpec { Hostname = _options.NodeName, HostId = _options.HostId, Version = FerryVersion.Current, App = app },
-                },
-                cancellationToken);
+            try
+            {
+                await _auth.HeartbeatAsync(
+                    new AppServer
+                    {
+                        Metadata = new ResourceMetadata { Name = app.Name },
+                        Spec = new AppServerSpec { Hostname = _options.NodeName, HostId = _hostId, Version = FerryVersion.Current, App = app },
+                    },
+                    cancellationToken);
+            }
+            catch (FerryException e) when (e.Kind is ErrorKind.AccessDenied or ErrorKind.AlreadyExists or ErrorKind.BadParameter)
+            {
+                LogRefused(_logger, app.Name, e.Message);
+                refusals.Add(e);
+            }
         }
+
+        return refusals;
     }
 
     public async ValueTask DisposeAsync()
@@ -94,6 +118,9 @@ internal sealed partial class HeartbeatLoop : IAsyncDisposable
 
         _stop.Dispose();
     }
+
+    [LoggerMessage(EventId = 7011, Level = LogLevel.Error, Message = "Auth refused to list app {App}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string app, string reason);
 
     [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "App heartbeat failed; will retry")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -13,7 +13,8 @@ namespace Ferry.AppService.Join;
 /// Gets the agent its host certificate. Once joined, the identity is kept 0600 in data_dir so a restart needs
 /// no token. To join, the agent learns the cluster's CAs from the proxy and accepts them only when they match
 /// teleport.ca_pin, or when the proxy's own certificate is trusted by this machine (a public certificate);
-/// with neither it refuses, unless started with --insecure.
+/// with neither it refuses, unless started with --insecure. Auth assigns the host id. After the join the proxy
+/// must always prove itself (system roots, or the host CA with the Proxy role), --insecure or not.
 /// </summary>
 public static partial class Joiner
 {
@@ -26,7 +27,7 @@ public static partial class Joiner
             if (existing.Certificate.NotAfter.ToUniversalTime() > DateTime.UtcNow.AddMinutes(1))
             {
                 LogLoaded(logger, path);
-                return new AgentIdentity(existing, new ServerTrust(options.Insecure, existing.HostCa()));
+                return new AgentIdentity(existing, ServerTrust.ForProxy(existing.HostCa()), path);
             }
 
             LogExpired(logger, path);
@@ -40,15 +41,15 @@ public static partial class Joiner
 
         var cas = await FetchCasAsync(options, cancellationToken);
         var hostCa = X509Certificate2.CreateFromPem(cas.HostCaPem);
-        var trust = new ServerTrust(options.Insecure, hostCa);
-        using var proxy = new ProxyClient(options.ProxyAddress, trust);
+        // --insecure only bootstraps the join; from here on the proxy must prove it is a Proxy of this cluster.
+        var trust = ServerTrust.ForProxy(hostCa);
+        using var proxy = new ProxyClient(options.ProxyAddress, options.Insecure ? new ServerTrust(true, hostCa) : trust);
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var response = await proxy.JoinAsync(
             new JoinRequest
             {
                 Token = options.JoinToken.Trim(),
                 Role = SystemRoles.App,
-                HostId = options.HostId,
                 NodeName = options.NodeName,
                 PublicKey = key.ExportSubjectPublicKeyInfoPem(),
             },
@@ -56,8 +57,8 @@ public static partial class Joiner
         using var certificate = X509Certificate2.CreateFromPem(response.CertPem);
         var identity = IdentityFile.Create(key, certificate, response.HostCaPem, response.UserCaPem);
         identity.Save(path);
-        LogJoined(logger, response.ClusterName, options.ProxyAddress);
-        return new AgentIdentity(identity, trust);
+        LogJoined(logger, response.ClusterName, response.HostId, options.ProxyAddress);
+        return new AgentIdentity(identity, trust, path);
     }
 
     private static async Task<CaResponse> FetchCasAsync(AppServiceOptions options, CancellationToken cancellationToken)
@@ -96,6 +97,6 @@ public static partial class Joiner
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "The app service identity at {Path} has expired; joining again")]
     private static partial void LogExpired(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Joined cluster {Cluster} through {Proxy}")]
-    private static partial void LogJoined(ILogger logger, string cluster, string proxy);
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Joined cluster {Cluster} as host {HostId} through {Proxy}")]
+    private static partial void LogJoined(ILogger logger, string cluster, string hostId, string proxy);
 }

@@ -9,6 +9,7 @@ using Ferry.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Ferry.Hosting.Callers;
 
 namespace Ferry.Auth.Api;
 
@@ -69,6 +70,7 @@ internal static class AppEndpoints
             var caller = api.Caller(http);
             Authz.RequireSystemRole(caller, SystemRoles.App);
             var heartbeat = ResourceJson.Deserialize<AppServer>(await AuthApi.ReadBodyAsync(http.Request, ct));
+            // The host id is the caller's certificate's; whatever the body says about it is ignored.
             var stored = await server.AppServers.HeartbeatAsync(heartbeat, caller.Identity.Username, ct);
             return ApiResults.RawJson(ResourceJson.SerializeToUtf8Bytes(stored));
         });

@@ -7,6 +7,7 @@ using Ferry.Core.Resources;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Ferry.Hosting.Callers;
 
 namespace Ferry.Auth.Api;
 

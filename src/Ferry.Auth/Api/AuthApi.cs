@@ -1,5 +1,6 @@
 using Ferry.Core.Api;
 using Ferry.Core.Resources;
+using Ferry.Hosting.Callers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,9 +15,9 @@ public static class AuthApi
 {
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app, AuthServer server)
     {
-        var resolver = new CallerResolver(server.Verifier);
+        var callers = new CallerAuthenticator(server.Verifier, server.LockIndex);
         var authz = new Authz(server);
-        var context = new ApiContext(server, resolver, authz);
+        var context = new ApiContext(server, callers, authz);
         var v1 = app.MapGroup("/v1");
         ClusterEndpoints.Map(v1, context);
         RoleEndpoints.Map(v1, context);
@@ -26,6 +27,8 @@ public static class AuthApi
         AppEndpoints.Map(v1, context);
         WatchEndpoints.Map(v1, context);
         WebSessionEndpoints.Map(v1, context);
+        LockEndpoints.Map(v1, context);
+        HostEndpoints.Map(v1, context);
         return app;
     }
 
@@ -44,7 +47,8 @@ public static class AuthApi
 }
 
 /// <summary>What every endpoint group needs.</summary>
-internal sealed record ApiContext(AuthServer Server, CallerResolver Resolver, Authz Authz)
+internal sealed record ApiContext(AuthServer Server, CallerAuthenticator Callers, Authz Authz)
 {
-    public Caller Caller(HttpContext http) => Resolver.Resolve(http);
+    /// <summary>The verified caller, refused when locked or revoked (the one caller rule: <see cref="CallerAuthenticator"/>).</summary>
+    public Caller Caller(HttpContext http) => Callers.Authenticate(http);
 }

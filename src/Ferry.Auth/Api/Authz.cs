@@ -1,6 +1,7 @@
 using Ferry.Core.Rbac;
 using Ferry.Core.Errors;
 using Ferry.Core.Resources;
+using Ferry.Hosting.Callers;
 
 namespace Ferry.Auth.Api;
 

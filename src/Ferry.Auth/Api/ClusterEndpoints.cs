@@ -4,6 +4,7 @@ using Ferry.Core.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Ferry.Hosting.Callers;
 
 namespace Ferry.Auth.Api;
 
@@ -71,7 +72,7 @@ internal static class ClusterEndpoints
             var caller = api.Caller(http);
             Authz.RequireSystemRole(caller, Core.Resources.SystemRoles.Proxy);
             var request = await AuthApi.ReadJsonAsync<JoinRequest>(http.Request, ct);
-            return ApiResults.Json(await server.Join.JoinAsync(request, caller.RemoteAddr, ct));
+            return ApiResults.Json(await server.Hosts.JoinAsync(request, caller.RemoteAddr, ct));
         });
     }
 

@@ -4,6 +4,7 @@ using Ferry.Core.Resources.Codec;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Ferry.Hosting.Callers;
 
 namespace Ferry.Auth.Api;
 

@@ -6,6 +6,7 @@ using Ferry.Core.Resources.Codec;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Ferry.Hosting.Callers;
 
 namespace Ferry.Auth.Api;
 
@@ -15,11 +16,18 @@ internal static class TokenEndpoints
     {
         var server = api.Server;
 
-        v1.MapGet("/tokens", async (HttpContext http, CancellationToken ct) =>
+        // A token's value is its name and a secret: listing shows it only with with_secrets=true, which needs "read" too.
+        v1.MapGet("/tokens", async (HttpContext http, bool? with_secrets, CancellationToken ct) =>
         {
-            await api.Authz.RequireRuleAsync(api.Caller(http), ResourceKinds.Token, Verbs.List, ct);
+            var caller = api.Caller(http);
+            await api.Authz.RequireRuleAsync(caller, ResourceKinds.Token, Verbs.List, ct);
+            if (with_secrets == true)
+            {
+                await api.Authz.RequireRuleAsync(caller, ResourceKinds.Token, Verbs.Read, ct);
+            }
+
             var tokens = await server.Tokens.ListAsync(ct);
-            return ApiResults.RawJson(ApiResults.JsonArray(tokens.Select(t => ResourceJson.SerializeToUtf8Bytes(t))));
+            return ApiResults.RawJson(ApiResults.JsonArray(tokens.Select(t => ResourceJson.SerializeToUtf8Bytes(with_secrets == true ? t : Redacted(t)))));
         });
 
         v1.MapPost("/tokens", async (HttpContext http, CancellationToken ct) =>
@@ -28,7 +36,7 @@ internal static class TokenEndpoints
             await api.Authz.RequireRuleAsync(caller, ResourceKinds.Token, Verbs.Create, ct);
             var request = await AuthApi.ReadJsonAsync<CreateTokenRequest>(http.Request, ct);
             var ttl = request.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
-            var token = await server.Tokens.CreateAsync(request.Roles, ttl, request.Value, request.Labels, caller.Actor, ct);
+            var token = await server.Tokens.CreateAsync(request.Roles, ttl, request.Value, request.Labels, request.AppNames, caller.Actor, ct);
             return ApiResults.RawJson(ResourceJson.SerializeToUtf8Bytes(token));
         });
 
@@ -49,4 +57,9 @@ internal static class TokenEndpoints
             return Results.NoContent();
         });
     }
+
+    /// <summary>The placeholder a listing without secrets shows instead of a token's value.</summary>
+    public const string RedactedValue = "**********";
+
+    private static ProvisionToken Redacted(ProvisionToken token) => token with { Metadata = token.Metadata with { Name = RedactedValue } };
 }

@@ -6,6 +6,7 @@ using Ferry.Core.Resources.Codec;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Ferry.Hosting.Callers;
 
 namespace Ferry.Auth.Api;
 
@@ -75,6 +76,8 @@ internal static class UserEndpoints
         {
             var caller = api.Caller(http);
             await api.Authz.RequireRuleAsync(caller, ResourceKinds.User, Verbs.Delete, ct);
+            await server.Users.GetAsync(name, ct); // not found → 404 before anything is revoked
+            await server.Locks.EndUserAsync(name, "deleted", ct);
             await server.Users.DeleteAsync(name, caller.Actor, ct);
             return Results.NoContent();
         });
@@ -83,6 +86,8 @@ internal static class UserEndpoints
         {
             var caller = api.Caller(http);
             await api.Authz.RequireRuleAsync(caller, ResourceKinds.User, Verbs.Update, ct);
+            await server.Users.GetAsync(name, ct);
+            await server.Locks.EndUserAsync(name, "reset", ct);
             var token = await server.Users.ResetAsync(name, caller.Actor, ct);
             return ApiResults.Json(new ResetUserResponse { SignupUrl = server.Users.SignupUrl(token), Expires = token.Expires });
         });

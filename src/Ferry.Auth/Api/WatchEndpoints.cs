@@ -1,4 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Threading.Channels;
+using Ferry.Core.Locks;
 using Ferry.Auth.Apps;
 using Ferry.Auth.Web;
 using Ferry.Core.Api;
@@ -8,6 +11,7 @@ using Ferry.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Ferry.Hosting.Callers;
 
 namespace Ferry.Auth.Api;
 
@@ -19,8 +23,8 @@ internal static class WatchEndpoints
 {
     private static readonly Dictionary<string, string[]> AllowedPrefixes = new(StringComparer.Ordinal)
     {
-        [SystemRoles.Proxy] = [AppSessionService.KeyPrefix, "/roles/", "/app_servers/", WebSessionService.Prefix],
-        [SystemRoles.App] = ["/roles/"],
+        [SystemRoles.Proxy] = [AppSessionService.KeyPrefix, "/roles/", "/app_servers/", WebSessionService.Prefix, LockKeys.LockPrefix, LockKeys.RevocationPrefix],
+        [SystemRoles.App] = ["/roles/", LockKeys.LockPrefix, LockKeys.RevocationPrefix],
     };
 
     public static void Map(RouteGroupBuilder v1, ApiContext api)
@@ -39,18 +43,70 @@ internal static class WatchEndpoints
 
             http.Response.ContentType = "application/x-ndjson";
             await http.Response.StartAsync(ct);
-            await foreach (var change in api.Server.Backend.WatchAsync(prefixes, ct))
+            await foreach (var watchEvent in WithPingsAsync(api.Server.Backend.WatchAsync(prefixes, ct), ct))
             {
-                var watchEvent = new WatchEvent
-                {
-                    Type = change.Type.ToString().ToLowerInvariant(),
-                    Key = change.Type == BackendEventType.Init ? null : change.Item.Key,
-                    Value = change.Type == BackendEventType.Put ? JsonDocument.Parse(change.Item.Value).RootElement.Clone() : null,
-                };
                 await http.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(watchEvent, ApiJson.Options), ct);
                 await http.Response.Body.WriteAsync("\n"u8.ToArray(), ct);
                 await http.Response.Body.FlushAsync(ct);
             }
         });
+    }
+
+    /// <summary>
+    /// The backend's changes as wire events, with a ping whenever the feed has been idle for
+    /// <see cref="WatchTiming.PingInterval"/>: watchers judge their cache stale when they hear nothing at all.
+    /// </summary>
+    private static async IAsyncEnumerable<WatchEvent> WithPingsAsync(IAsyncEnumerable<BackendEvent> changes, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var channel = Channel.CreateBounded<WatchEvent>(new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true });
+        var pump = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var change in changes.WithCancellation(ct))
+                {
+                    await channel.Writer.WriteAsync(new WatchEvent
+                    {
+                        Type = change.Type.ToString().ToLowerInvariant(),
+                        Key = change.Type == BackendEventType.Init ? null : change.Item.Key,
+                        Value = change.Type == BackendEventType.Put ? JsonDocument.Parse(change.Item.Value).RootElement.Clone() : null,
+                    }, ct);
+                }
+
+                channel.Writer.TryComplete();
+            }
+            catch (Exception e)
+            {
+                channel.Writer.TryComplete(e);
+            }
+        }, ct);
+
+        var ping = new WatchEvent { Type = "ping" };
+        while (true)
+        {
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            idle.CancelAfter(WatchTiming.PingInterval);
+            WatchEvent next;
+            try
+            {
+                if (!await channel.Reader.WaitToReadAsync(idle.Token))
+                {
+                    break;
+                }
+
+                if (!channel.Reader.TryRead(out next!))
+                {
+                    continue;
+                }
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                next = ping;
+            }
+
+            yield return next;
+        }
+
+        await pump;
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;
+using Ferry.Core.Locks;
 
 namespace Ferry.Auth.Authorities;
 
@@ -21,12 +22,22 @@ public sealed class CertIssuer
 
     public string ClusterName => _cas.ClusterName;
 
-    public X509Certificate2 IssueUser(string publicKeyPem, FerryIdentity identity) =>
-        _cas.User.Issue(ParsePublicKey(publicKeyPem), identity with { Kind = IdentityKind.User, ClusterName = _cas.ClusterName }, _time);
+    /// <summary>A user certificate; no user certificate outlives <see cref="LockKeys.MaxUserCertTtl"/>, so revocations can expire.</summary>
+    public X509Certificate2 IssueUser(string publicKeyPem, FerryIdentity identity)
+    {
+        var cap = _time.GetUtcNow() + LockKeys.MaxUserCertTtl;
+        return _cas.User.Issue(
+            ParsePublicKey(publicKeyPem),
+            identity with { Kind = IdentityKind.User, ClusterName = _cas.ClusterName, Expires = identity.Expires < cap ? identity.Expires : cap },
+            _time);
+    }
 
     public X509Certificate2 IssueHost(string publicKeyPem, string hostId, string? nodeName, string systemRole, IEnumerable<string> dnsNames, TimeSpan ttl) =>
+        IssueHost(ParsePublicKey(publicKeyPem), hostId, nodeName, systemRole, dnsNames, ttl);
+
+    public X509Certificate2 IssueHost(PublicKey publicKey, string hostId, string? nodeName, string systemRole, IEnumerable<string> dnsNames, TimeSpan ttl) =>
         _cas.Host.Issue(
-            ParsePublicKey(publicKeyPem),
+            publicKey,
             new FerryIdentity
             {
                 Kind = IdentityKind.Host,

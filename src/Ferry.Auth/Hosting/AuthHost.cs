@@ -17,7 +17,7 @@ public static class AuthHost
     /// <summary>Auth API bodies are small JSON documents; 1 MiB leaves room for large role files and nothing more.</summary>
     private const long MaxRequestBodyBytes = 1 << 20;
 
-    public static WebApplication Build(AuthServer server, IPEndPoint listen, X509Certificate2 serverCertificate, Action<ILoggingBuilder> configureLogging)
+    public static WebApplication Build(AuthServer server, IPEndPoint listen, Func<X509Certificate2> serverCertificate, Action<ILoggingBuilder> configureLogging)
     {
         var builder = FerryWebHost.CreateBuilder(configureLogging);
         builder.ListenHttps(listen, serverCertificate, ClientCertificateMode.RequireCertificate, certificate => IsClusterCertificate(server, certificate), MaxRequestBodyBytes);

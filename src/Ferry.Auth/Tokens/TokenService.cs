@@ -4,14 +4,22 @@ using Ferry.Auth.Storage;
 using Ferry.Core.Audit;
 using Ferry.Core.Errors;
 using Ferry.Core.Resources;
+using Ferry.Core.Resources.Codec;
 
 namespace Ferry.Auth.Tokens;
 
-/// <summary>Join tokens: short-lived secrets that let a new host (an app agent) obtain a host certificate.</summary>
+/// <summary>
+/// Join tokens: short-lived secrets that let a new host (an app agent, a proxy) obtain a host identity. Every way a
+/// token is made (tctl tokens add, tctl create -f token.yaml) passes the same checks: a lifetime within
+/// <see cref="MaxTtl"/>, a value with enough entropy, joinable roles, and for App tokens the apps they allow.
+/// </summary>
 public sealed class TokenService
 {
     public static readonly TimeSpan DefaultTtl = TimeSpan.FromMinutes(30);
     public static readonly TimeSpan MaxTtl = TimeSpan.FromDays(7);
+
+    /// <summary>A chosen value must be at least this long: 16 characters of [A-Za-z0-9_-] carry ~95 bits.</summary>
+    public const int MinValueLength = 16;
 
     private readonly ResourceStore<ProvisionToken> _store;
     private readonly AuditLog _audit;
@@ -27,24 +35,12 @@ public sealed class TokenService
     public ValueTask<IReadOnlyList<ProvisionToken>> ListAsync(CancellationToken cancellationToken) => _store.ListAsync(cancellationToken);
 
     /// <summary>Creates a token for the given system roles; a value is generated unless the caller supplies one.</summary>
-    public async ValueTask<ProvisionToken> CreateAsync(IReadOnlyList<string> roles, TimeSpan? ttl, string? value, IReadOnlyDictionary<string, string>? labels, string actor, CancellationToken cancellationToken)
+    public async ValueTask<ProvisionToken> CreateAsync(
+        IReadOnlyList<string> roles, TimeSpan? ttl, string? value, IReadOnlyDictionary<string, string>? labels, IReadOnlyList<string>? appNames,
+        string actor, CancellationToken cancellationToken)
     {
-        if (roles.Count == 0 || roles.Any(r => !SystemRoles.JoinableRoles.Contains(r, StringComparer.Ordinal)))
-        {
-            throw FerryException.BadParameter($"token roles must be one or more of: {string.Join(", ", SystemRoles.JoinableRoles)} (tctl tokens add --type=app)");
-        }
-
         var lifetime = ttl ?? DefaultTtl;
-        if (lifetime <= TimeSpan.Zero || lifetime > MaxTtl)
-        {
-            throw FerryException.BadParameter($"token ttl must be between 1s and {MaxTtl.TotalHours:0}h; got {lifetime}");
-        }
-
-        if (value is not null && (value.Length < 16 || value.Length > 128 || value.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_')))
-        {
-            throw FerryException.BadParameter("--value must be 16 to 128 characters of letters, digits, '-' or '_'");
-        }
-
+        CheckTtl(lifetime);
         var token = new ProvisionToken
         {
             Metadata = new ResourceMetadata
@@ -53,17 +49,24 @@ public sealed class TokenService
                 Expires = _time.GetUtcNow() + lifetime,
                 Labels = labels ?? new Dictionary<string, string>(),
             },
-            Spec = new ProvisionTokenSpec { Roles = roles, JoinMethod = "token" },
+            Spec = new ProvisionTokenSpec { Roles = roles, JoinMethod = "token", AppNames = appNames ?? [] },
         };
+        Check(token);
         var stored = await _store.CreateAsync(token, cancellationToken);
-        await _audit.EmitAsync(_audit.NewEvent(EventTypes.TokenCreate, actor).Set("roles", roles).Set("expires", token.Metadata.Expires), cancellationToken);
+        await EmitCreatedAsync(stored, actor, cancellationToken);
         return stored;
     }
 
+    /// <summary>tctl create [-f] token.yaml: the same checks as tctl tokens add; a token without an expiry gets the default one.</summary>
     public async ValueTask<ProvisionToken> UpsertAsync(ProvisionToken token, bool force, string actor, CancellationToken cancellationToken)
     {
+        var now = _time.GetUtcNow();
+        var expires = token.Metadata.Expires ?? now + DefaultTtl;
+        CheckTtl(expires - now);
+        token = token with { Metadata = token.Metadata with { Expires = expires } };
+        Check(token);
         var stored = force ? await _store.UpsertAsync(token, cancellationToken) : await _store.CreateAsync(token, cancellationToken);
-        await _audit.EmitAsync(_audit.NewEvent(EventTypes.TokenCreate, actor).Set("roles", token.Spec.Roles).Set("expires", token.Metadata.Expires), cancellationToken);
+        await EmitCreatedAsync(stored, actor, cancellationToken);
         return stored;
     }
 
@@ -83,7 +86,7 @@ public sealed class TokenService
         if (token is null || token.Metadata.Expires is { } expires && expires <= _time.GetUtcNow())
         {
             throw FerryException.AccessDenied(
-                "the join token is unknown or has expired; create a new one on the auth server with: tctl tokens add --type=app, then put it in join_params.token_name");
+                $"the join token is unknown or has expired; create a new one on the auth server with: tctl tokens add --type={role.ToLowerInvariant()}, then put it in join_params.token_name");
         }
 
         if (!token.Spec.Roles.Contains(role, StringComparer.Ordinal))
@@ -93,4 +96,42 @@ public sealed class TokenService
 
         return token;
     }
+
+    private static void CheckTtl(TimeSpan lifetime)
+    {
+        if (lifetime <= TimeSpan.Zero || lifetime > MaxTtl)
+        {
+            throw FerryException.BadParameter($"token ttl must be between 1s and {MaxTtl.TotalHours:0}h; got {lifetime}");
+        }
+    }
+
+    /// <summary>Entropy, roles and app names, with the codec's rules (the same as a token file's).</summary>
+    private static void Check(ProvisionToken token)
+    {
+        var value = token.Metadata.Name;
+        if (value.Length < MinValueLength || value.Length > 128 || value.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_'))
+        {
+            throw FerryException.BadParameter(
+                $"a token value must be {MinValueLength} to 128 characters of letters, digits, '-' or '_' (it is a secret: leave it out to get a random one)");
+        }
+
+        if (token.Spec.Roles.Count == 0 || token.Spec.Roles.Any(r => !SystemRoles.JoinableRoles.Contains(r, StringComparer.Ordinal)))
+        {
+            throw FerryException.BadParameter($"token roles must be one or more of: {string.Join(", ", SystemRoles.JoinableRoles)} (tctl tokens add --type=app)");
+        }
+
+        if (token.Spec.Roles.Contains(SystemRoles.App) && token.Spec.AppNames.Count == 0)
+        {
+            throw FerryException.BadParameter(
+                "an app token must name the apps its agents may serve: tctl tokens add --type=app --app-name=NAME (repeat --app-name, or use a glob such as 'aws-*')");
+        }
+
+        ResourceCodec.Validate(token);
+    }
+
+    private ValueTask EmitCreatedAsync(ProvisionToken token, string actor, CancellationToken cancellationToken) =>
+        _audit.EmitAsync(
+            _audit.NewEvent(EventTypes.TokenCreate, actor).Set("roles", token.Spec.Roles).Set("app_names", token.Spec.AppNames.Count == 0 ? null : token.Spec.AppNames)
+                .Set("expires", token.Metadata.Expires),
+            cancellationToken);
 }

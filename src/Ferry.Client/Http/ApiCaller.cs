@@ -117,6 +117,12 @@ public sealed class ApiCaller : IDisposable
 
     private FerryException TranslateConnectionError(HttpRequestException e)
     {
+        if (e.Data[FerryHttp.RejectionKey] is string reason)
+        {
+            return FerryException.Unavailable(
+                $"refusing {_serverName}: {reason}. Check that the address names this cluster's server (--insecure skips this check in test setups only)", e);
+        }
+
         if (e.InnerException is AuthenticationException || e.HttpRequestError == HttpRequestError.SecureConnectionError)
         {
             return FerryException.Unavailable(

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Ferry.Core.Api;
 using Ferry.Core.Audit;
+using Ferry.Core.Locks;
 using Ferry.Core.Resources;
 using Ferry.Core.Resources.Codec;
 
@@ -55,7 +56,9 @@ public sealed class AuthClient : IDisposable
     public Task<ResetUserResponse> ResetUserAsync(string name, CancellationToken ct) =>
         _api.SendJsonAsync<ResetUserResponse>(HttpMethod.Post, $"users/{Escape(name)}/reset", null, ct);
 
-    public async Task<IReadOnlyList<ProvisionToken>> ListTokensAsync(CancellationToken ct) => ResourceLists.Deserialize<ProvisionToken>(await _api.GetBytesAsync("tokens", ct));
+    /// <summary>Join tokens; their values (names) are redacted unless <paramref name="withSecrets"/>, which needs "read" on tokens.</summary>
+    public async Task<IReadOnlyList<ProvisionToken>> ListTokensAsync(CancellationToken ct, bool withSecrets = false) =>
+        ResourceLists.Deserialize<ProvisionToken>(await _api.GetBytesAsync(withSecrets ? "tokens?with_secrets=true" : "tokens", ct));
 
     public async Task<ProvisionToken> CreateTokenAsync(CreateTokenRequest request, CancellationToken ct) =>
         ResourceJson.Deserialize<ProvisionToken>(await _api.SendBytesAsync(HttpMethod.Post, "tokens", JsonSerializer.SerializeToUtf8Bytes(request, ApiJson.Options), ct));
@@ -85,6 +88,21 @@ public sealed class AuthClient : IDisposable
     /// <summary>Auth answers 204 with no body.</summary>
     public Task EmitEventsAsync(IReadOnlyList<AuditEvent> events, CancellationToken ct) =>
         _api.SendBytesAsync(HttpMethod.Post, "events", JsonSerializer.SerializeToUtf8Bytes(events), ct);
+
+    public async Task<IReadOnlyList<AccessLock>> ListLocksAsync(CancellationToken ct) => ResourceLists.Deserialize<AccessLock>(await _api.GetBytesAsync("locks", ct));
+
+    public async Task<AccessLock> GetLockAsync(string name, CancellationToken ct) => ResourceJson.Deserialize<AccessLock>(await _api.GetBytesAsync("locks/" + Escape(name), ct));
+
+    public async Task<AccessLock> PutLockAsync(AccessLock accessLock, bool force, CancellationToken ct) =>
+        ResourceJson.Deserialize<AccessLock>(await _api.SendBytesAsync(HttpMethod.Put, $"locks?force={Flag(force)}", ResourceJson.SerializeToUtf8Bytes(accessLock), ct));
+
+    public Task DeleteLockAsync(string name, CancellationToken ct) => _api.SendAsync(HttpMethod.Delete, "locks/" + Escape(name), ct);
+
+    /// <summary>Cluster components only: the users whose older certificates are revoked.</summary>
+    public Task<List<UserRevocation>> ListRevocationsAsync(CancellationToken ct) => _api.GetAsync<List<UserRevocation>>("revocations", ct);
+
+    public Task<RenewHostResponse> RenewHostAsync(RenewHostRequest request, CancellationToken ct) =>
+        _api.SendJsonAsync<RenewHostResponse>(HttpMethod.Post, "hosts/renew", request, ct);
 
     public Task<List<AppInfo>> ListAppsAsync(CancellationToken ct) => _api.GetAsync<List<AppInfo>>("apps", ct);
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Ferry.Core.Api;
 
 namespace Ferry.Client.Http;
@@ -10,7 +11,7 @@ public sealed class ProxyClient : IDisposable
     public ProxyClient(string proxyAddress, ServerTrust trust)
     {
         ProxyAddress = proxyAddress;
-        _api = new ApiCaller(FerryHttp.CreateClient(new Uri($"https://{proxyAddress}/v1/webapi/"), trust, null), $"the proxy at {proxyAddress}");
+        _api = new ApiCaller(FerryHttp.CreateClient(new Uri($"https://{proxyAddress}/v1/webapi/"), trust, (X509Certificate2?)null), $"the proxy at {proxyAddress}");
     }
 
     public string ProxyAddress { get; }

@@ -7,8 +7,6 @@ public sealed record Profile
     public required string ProxyAddress { get; init; }
     public required string Username { get; init; }
     public required string ClusterName { get; init; }
-    /// <summary>The user asked for --insecure at login: the proxy's certificate is not checked against system roots.</summary>
-    public bool Insecure { get; init; }
 
     public string ProxyHost => ProxyAddress.Split(':')[0];
     public string ProfileUrl => $"https://{ProxyAddress}";

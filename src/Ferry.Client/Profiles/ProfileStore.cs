@@ -94,7 +94,7 @@ public sealed class ProfileStore
 
         var stored = FlatYaml.Read(File.ReadAllText(path));
         return stored.TryGetValue("web_proxy_addr", out var proxy) && stored.TryGetValue("user", out var user) && stored.TryGetValue("cluster", out var cluster)
-            ? new Profile { ProxyAddress = proxy, Username = user, ClusterName = cluster, Insecure = stored.TryGetValue("insecure", out var insecure) && insecure == "true" }
+            ? new Profile { ProxyAddress = proxy, Username = user, ClusterName = cluster }
             : null;
     }
 
@@ -114,7 +114,6 @@ public sealed class ProfileStore
             ("web_proxy_addr", profile.ProxyAddress),
             ("user", profile.Username),
             ("cluster", profile.ClusterName),
-            ("insecure", profile.Insecure ? "true" : "false"),
         ]));
         SecureFile.WriteAllText(Path.Combine(Home, "current-profile"), profile.ProxyHost + "\n");
     }
@@ -160,7 +159,18 @@ public sealed class ProfileStore
         }
 
         using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(path));
-        return certificate.CopyWithPrivateKey(LoadKey(profile));
+        using var key = LoadKey(profile);
+        try
+        {
+            return certificate.CopyWithPrivateKey(key);
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            // A certificate from before the last tsh login, which made a new key.
+            throw FerryException.AccessDenied(
+                $"the certificate at {path} was issued for an earlier key of yours (you have logged in again since); " +
+                (path == CertificatePath(profile) ? "run tsh login again" : $"run tsh apps login {Path.GetFileName(path).Replace("-x509.pem", "", StringComparison.Ordinal)} again"));
+        }
     }
 
     public (X509Certificate2 HostCa, X509Certificate2 UserCa) LoadCas(Profile profile)

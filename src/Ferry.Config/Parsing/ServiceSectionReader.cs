@@ -26,9 +26,25 @@ internal static class ServiceSectionReader
             ClusterName = clusterName,
             Authentication = ReadAuthentication(map.Map("authentication")),
             ProxyListenerMode = ConfigValues.OneOf(map, "proxy_listener_mode", "", "separate", "multiplex") is { Length: > 0 } mode ? mode : null,
+            AppPublicAddrs = ReadAppPublicAddrs(map),
         };
         map.Finish();
         return config;
+    }
+
+    /// <summary>Host names or globs such as *.apps.example.com; a port or scheme is a mistake worth naming.</summary>
+    private static IReadOnlyList<string> ReadAppPublicAddrs(YamlMap map)
+    {
+        var patterns = map.StringList("app_public_addrs", allowSingle: true) ?? [];
+        foreach (var pattern in patterns)
+        {
+            if (pattern.Length == 0 || pattern.Contains(':') || pattern.Contains('/') || pattern.Any(char.IsWhiteSpace))
+            {
+                map.Report("app_public_addrs", $"\"{pattern}\" is not a host name or host pattern", "write host names or globs without scheme or port, e.g. *.apps.example.com");
+            }
+        }
+
+        return patterns;
     }
 
     private static AuthenticationConfig ReadAuthentication(YamlMap? map)

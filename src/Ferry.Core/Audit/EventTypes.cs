@@ -13,7 +13,10 @@ public static class EventTypes
     public const string UserUpdate = "user.update";
     public const string UserDelete = "user.delete";
     public const string UserPasswordChange = "user.password_change";
+    /// <summary>A user locked out by failed logins, and an administrator's lock (tctl lock): Teleport's one type for both.</summary>
     public const string UserLocked = "lock.created";
+    public const string LockCreate = "lock.created";
+    public const string LockDelete = "lock.deleted";
     public const string ResetPasswordTokenCreate = "reset_password_token.create";
     public const string RoleCreate = "role.created";
     public const string RoleUpdate = "role.updated";
@@ -55,7 +58,8 @@ public static class EventTypes
         (RoleCreate, _) => "T9000I",
         (RoleDelete, _) => "T9001I",
         (RoleUpdate, _) => "T9003I",
-        (UserLocked, _) => "T9006I",
+        (LockCreate, _) => "T9006I",
+        (LockDelete, _) => "T9007I",
         _ => success ? "T0000I" : "T0000W",
     };
 }

@@ -54,17 +54,19 @@ public sealed class CertificateAuthority : IDisposable
 
     /// <summary>
     /// Issues a certificate for <paramref name="subjectPublicKey"/> carrying <paramref name="identity"/>.
-    /// Hosts also get serverAuth and the given DNS names / IPs so the same certificate can serve TLS.
+    /// With DNS names / IPs (auth's and proxies' listeners) it also gets serverAuth so the same certificate can serve TLS.
     /// </summary>
     public X509Certificate2 Issue(PublicKey subjectPublicKey, FerryIdentity identity, TimeProvider time, IEnumerable<string>? dnsNames = null)
     {
+        identity = identity with { Issued = time.GetUtcNow() };
         var request = new CertificateRequest(IdentityCodec.BuildSubject(identity), subjectPublicKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
         var usages = new OidCollection { new Oid("1.3.6.1.5.5.7.3.2") }; // clientAuth
         var names = dnsNames?.ToList() ?? [];
-        if (identity.IsHost || names.Count > 0)
+        if (names.Count > 0)
         {
+            // Only certificates that name a server may serve TLS: an agent's host certificate can never pass for a proxy.
             usages.Add(new Oid("1.3.6.1.5.5.7.3.1")); // serverAuth
         }
 

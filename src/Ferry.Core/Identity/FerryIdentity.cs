@@ -19,6 +19,9 @@ public sealed record FerryIdentity
 
     public required DateTimeOffset Expires { get; init; }
 
+    /// <summary>When the certificate was issued (auth's clock): revocations refuse certificates issued before them.</summary>
+    public DateTimeOffset? Issued { get; init; }
+
     public required string ClusterName { get; init; }
 
     /// <summary>Set only on app certificates.</summary>

@@ -31,7 +31,7 @@ public static class BuiltinRoles
         Rules =
         [
             Rule(
-                [ResourceKinds.Role, ResourceKinds.User, ResourceKinds.Token, ResourceKinds.AppServer, ResourceKinds.ClusterAuthPreference, ResourceKinds.Session],
+                [ResourceKinds.Role, ResourceKinds.User, ResourceKinds.Token, ResourceKinds.Lock, ResourceKinds.AppServer, ResourceKinds.ClusterAuthPreference, ResourceKinds.Session],
                 Verbs.List, Verbs.Read, Verbs.Create, Verbs.Update, Verbs.Delete),
             Rule([ResourceKinds.Event], Verbs.List, Verbs.Read),
         ],

@@ -21,6 +21,12 @@ public sealed record ProvisionTokenSpec
     /// <summary>System roles a host joining with this token receives, e.g. App, Proxy.</summary>
     public IReadOnlyList<string> Roles { get; init; } = [];
     public string JoinMethod { get; init; } = "token";
+
+    /// <summary>
+    /// App tokens: the app names (or globs such as <c>aws-*</c>) an agent joining with this token may serve; bound into
+    /// its host identity at join, so an agent can never announce anything else (docs/security.md).
+    /// </summary>
+    public IReadOnlyList<string> AppNames { get; init; } = [];
 }
 
 /// <summary>System roles of hosts (agents, proxies, the auth server's own admin identity).</summary>

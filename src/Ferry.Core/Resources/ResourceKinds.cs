@@ -6,6 +6,7 @@ public static class ResourceKinds
     public const string Role = "role";
     public const string User = "user";
     public const string Token = "token";
+    public const string Lock = "lock";
     public const string App = "app";
     public const string AppServer = "app_server";
     public const string Event = "event";

@@ -1,15 +1,18 @@
-using System.Security.Cryptography.X509Certificates;
+using Ferry.Aws.DynamoDb;
 using Ferry.Aws.Endpoints;
 using Ferry.Aws.Errors;
 using Ferry.Aws.SigV4;
-using Ferry.Client.Access;
-using Ferry.Client.Caching;
+using Ferry.Cluster.Access;
+using Ferry.Cluster.Audit;
+using Ferry.Cluster.Caching;
+using Ferry.Cluster.Locks;
 using Ferry.Core.Resources;
 using Ferry.Core.Api;
 using Ferry.Core.Audit;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;
 using Ferry.Hosting;
+using Ferry.Hosting.Callers;
 using Ferry.Tunnel;
 using Ferry.Tunnel.Proxy;
 using Microsoft.AspNetCore.Http;
@@ -21,9 +24,9 @@ namespace Ferry.Proxy.Apps;
 /// <summary>
 /// App traffic from tsh local proxies (design/aws-access.md §1.6):
 /// <code>
-///   app certificate → the app session it names must exist, belong to that user and be unexpired
+///   app certificate, not locked or revoked (ClusterGate) → the app session it names must exist, belong to that user and be unexpired
 ///   → strip client X-Forwarded-* / X-Teleport-* / X-Ferry-* → set X-Forwarded-Host (AWS hosts only) and friends
-///   → attach the caller's certificate for the agent to verify → a live agent serving the app, over its tunnel
+///   → attach the caller's certificate for the agent to verify → a live agent auth accepted for the app, over its tunnel
 ///   → stream the answer back
 /// </code>
 /// </summary>
@@ -38,46 +41,59 @@ internal sealed partial class AppRequestForwarder
     private readonly WatchCache<AppSessionInfo> _sessions;
     private readonly AppDirectory _apps;
     private readonly AccessChecker _access;
-    private readonly Action<AuditEvent> _audit;
+    private readonly ClusterGate _gate;
+    private readonly AuditBatcher _audit;
+    private readonly string _clusterName;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public AppRequestForwarder(TunnelServer tunnels, WatchCache<AppSessionInfo> sessions, AppDirectory apps, AccessChecker access, Action<AuditEvent> audit, TimeProvider time, ILogger logger)
+    public AppRequestForwarder(
+        TunnelServer tunnels, WatchCache<AppSessionInfo> sessions, AppDirectory apps, AccessChecker access, ClusterGate gate, AuditBatcher audit,
+        string clusterName, TimeProvider time, ILogger logger)
     {
         _tunnels = tunnels;
         _sessions = sessions;
         _apps = apps;
         _access = access;
+        _gate = gate;
         _audit = audit;
+        _clusterName = clusterName;
         _time = time;
         _logger = logger;
     }
 
-    public async Task ForwardAsync(HttpContext context, FerryIdentity identity, X509Certificate2 certificate)
+    /// <summary>
+    /// Forwards one app request of <paramref name="caller"/>, or refuses it (<paramref name="refusal"/>: the caller is
+    /// locked, revoked, or the proxy's view of the cluster is stale). Every refusal here and every request that never got
+    /// an answer from an agent is audited here; requests an agent answered are audited by that agent.
+    /// </summary>
+    public async Task ForwardAsync(HttpContext context, Caller caller, FerryException? refusal)
     {
-        var request = context.Request;
+        var identity = caller.Identity;
         var route = identity.RouteToApp!;
+        var (path, query) = RequestTarget.Raw(context);
+        var audit = Describe(new AppRequestAudit(identity, context.Request.Method, path, query), context.Request);
+        var answered = false;
         try
         {
+            if (refusal is not null)
+            {
+                throw refusal;
+            }
+
+            using var live = _gate.Track(identity, context);
             var session = _sessions.Get("/app_sessions/" + route.SessionId);
             if (session is null || session.User != identity.Username || session.AppName != route.AppName || session.Expires <= _time.GetUtcNow())
             {
-                _audit(new AuditEvent
-                {
-                    Type = EventTypes.AuthAttemptFailure,
-                    Code = EventTypes.Code(EventTypes.AuthAttemptFailure, false),
-                    Time = _time.GetUtcNow(),
-                    Id = Guid.NewGuid().ToString(),
-                    User = identity.Username,
-                    Success = false,
-                    Error = "invalid app session",
-                }.Set("sid", route.SessionId).Set("app_name", route.AppName).Set("addr.remote", context.Connection.RemoteIpAddress?.ToString()));
                 throw FerryException.AccessDenied($"invalid session: the app session for \"{route.AppName}\" has ended or expired; run tsh apps login {route.AppName}");
             }
 
+            var app = _apps.ByName(route.AppName)
+                ?? throw FerryException.Unavailable($"no app service is connected for \"{route.AppName}\"; check that its agent is running and has joined the cluster (tctl apps ls)");
+            audit.ForApp(app);
+
             // RBAC here as well as at the agent: a request the roles no longer allow never reaches a tunnel.
-            var app = _apps.ByName(route.AppName);
-            if (app is not null && !_access.Check(identity, app).Allowed)
+            if (!_access.Check(identity, app).Allowed)
             {
                 throw FerryException.AccessDenied($"access to app \"{route.AppName}\" with this role is denied; run tsh apps login {route.AppName} to see the roles you may use");
             }
@@ -87,29 +103,57 @@ internal sealed partial class AppRequestForwarder
                 limit.MaxRequestBodySize = MaxBodyBytes;
             }
 
-            using var message = BuildMessage(context, certificate);
-            using var response = await _tunnels.SendAsync(route.AppName, message, context.RequestAborted);
+            using var message = BuildMessage(context, caller.CertificateDer);
+            using var response = await _tunnels.SendAsync(_apps.AgentsFor(app.Name), app.Name, message, context.RequestAborted);
+            answered = true; // from here on the agent has audited the request
             await ProxiedResponses.CopyAsync(context, response);
         }
         catch (TunnelUnavailableException e)
         {
             LogNoAgent(_logger, route.AppName, e.Message);
-            await WriteErrorAsync(context, FerryException.Unavailable(
+            await RefuseAsync(context, audit, FerryException.Unavailable(
                 $"no app service is connected for \"{route.AppName}\"; check that its agent is running and has joined the cluster (tctl apps ls)"));
         }
         catch (FerryException e)
         {
-            await WriteErrorAsync(context, e);
+            await RefuseAsync(context, audit, e);
         }
-        catch (HttpRequestException e) when (!context.RequestAborted.IsCancellationRequested)
+        catch (HttpRequestException e) when (!context.RequestAborted.IsCancellationRequested && !answered)
         {
             LogNoAgent(_logger, route.AppName, e.Message);
-            await WriteErrorAsync(context, FerryException.Unavailable($"the app service for \"{route.AppName}\" went away during the request; try again"));
+            await RefuseAsync(context, audit, FerryException.Unavailable($"the app service for \"{route.AppName}\" went away during the request; try again"));
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away, or a lock cut the request.
+            if (!answered)
+            {
+                audit.Emit(_audit, _clusterName, 499, _gate.Refusal(identity)?.Message ?? "the client closed the request", _time);
+            }
         }
+    }
+
+    private async Task RefuseAsync(HttpContext context, AppRequestAudit audit, FerryException error)
+    {
+        var status = error.Kind == ErrorKind.Unavailable ? StatusCodes.Status502BadGateway : ErrorKindMapping.ToHttpStatus(error.Kind);
+        audit.Emit(_audit, _clusterName, status, error.Message, _time);
+        await WriteErrorAsync(context, error);
+    }
+
+    /// <summary>Service and region from the signature, so a refusal's event names what was asked for.</summary>
+    private static AppRequestAudit Describe(AppRequestAudit audit, HttpRequest request)
+    {
+        if (SigV4Authorization.TryParse(request.Headers.Authorization.ToString(), out var authorization))
+        {
+            audit.Set("aws_service", authorization.Service).Set("aws_region", authorization.Region);
+            if (DynamoDbRequestInfo.IsDynamoDbService(authorization.Service))
+            {
+                audit.Type = EventTypes.AppSessionDynamoDbRequest;
+                audit.Set("target", request.Headers["X-Amz-Target"].ToString() is { Length: > 0 } target ? target : null);
+            }
+        }
+
+        return audit;
     }
 
     /// <summary>Answers an AWS client whose certificate failed verification, in its protocol's error shape.</summary>
@@ -119,10 +163,10 @@ internal sealed partial class AppRequestForwarder
     private static Task WriteErrorAsync(HttpContext context, FerryException error) =>
         ProxiedResponses.WriteAwsErrorAsync(context, error, error.Kind == ErrorKind.Unavailable ? StatusCodes.Status502BadGateway : null);
 
-    private static HttpRequestMessage BuildMessage(HttpContext context, X509Certificate2 certificate)
+    private static HttpRequestMessage BuildMessage(HttpContext context, ReadOnlyMemory<byte> certificate)
     {
         var request = context.Request;
-        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : request.Path.ToUriComponent() + request.QueryString.Value;
+        var rawTarget = RequestTarget.Full(context);
         var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri("http://agent" + rawTarget, RawUri));
         var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
         if (hasBody)
@@ -166,7 +210,7 @@ internal sealed partial class AppRequestForwarder
             message.Headers.TryAddWithoutValidation("X-Forwarded-For", remote.ToString());
         }
 
-        message.Headers.TryAddWithoutValidation(ApiHeaders.ForwardedCertificate, Convert.ToBase64String(certificate.RawData));
+        message.Headers.TryAddWithoutValidation(ApiHeaders.ForwardedCertificate, Convert.ToBase64String(certificate.Span));
         return message;
     }
 

@@ -8,7 +8,8 @@ namespace Ferry.Proxy.Apps;
 
 /// <summary>
 /// Sorts the proxy's traffic before routing: agents dialing the tunnel, and requests carrying an app
-/// certificate (tsh local proxies) go their own ways; everything else falls through to the web API.
+/// certificate (tsh local proxies) go their own ways; browsers on an app's host go to that app; everything else,
+/// and always everything for the proxy's own host names, falls through to the proxy's own endpoints.
 /// </summary>
 internal sealed class AppTrafficMiddleware
 {
@@ -25,24 +26,24 @@ internal sealed class AppTrafficMiddleware
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        var caller = ClientIdentity.TryGet(context, _proxy.Verifier, out var error);
+        var check = _proxy.Callers.Check(context);
         if (context.Request.Path.Equals(TunnelDefaults.Path, StringComparison.Ordinal))
         {
-            if (caller is not { } agent || !agent.Identity.HasSystemRole(SystemRoles.App))
+            if (check.Caller is not { } agent || check.Refusal is not null || !agent.Identity.HasSystemRole(SystemRoles.App))
             {
-                await ApiResults.WriteErrorAsync(context, Core.Errors.ErrorKind.AccessDenied, error?.Message ?? "the app tunnel needs an app service host certificate");
+                await ApiResults.WriteErrorAsync(context, Core.Errors.ErrorKind.AccessDenied, check.Refusal?.Message ?? "the app tunnel needs an app service host certificate");
                 return;
             }
 
-            var services = context.Request.Headers[TunnelDefaults.ServicesHeader].ToString()
-                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            await _proxy.Tunnels.AcceptAsync(context, new TunnelPeer { AgentId = agent.Identity.Username, Services = services });
+            // What the agent may serve is decided from auth's validated app-server records at each request (AppDirectory),
+            // so nothing the agent sends on its tunnel request (its "services" hint) matters here.
+            await _proxy.Tunnels.AcceptAsync(context, new TunnelPeer { AgentId = agent.Identity.Username, Services = [] });
             return;
         }
 
-        if (caller is { } user && user.Identity.RouteToApp is not null && !user.Identity.IsHost && !IsWarmUp(context.Request))
+        if (check.Caller is { } user && user.Identity.RouteToApp is not null && !user.Identity.IsHost && !IsWarmUp(context.Request))
         {
-            await _forwarder.ForwardAsync(context, user.Identity, user.Certificate);
+            await _forwarder.ForwardAsync(context, user, check.Refusal);
             return;
         }
 
@@ -52,10 +53,10 @@ internal sealed class AppTrafficMiddleware
             return;
         }
 
-        if (error is not null && context.Request.Headers.Authorization.ToString().StartsWith("AWS4-HMAC-SHA256", StringComparison.Ordinal))
+        if (check.Refusal is not null && context.Request.Headers.Authorization.ToString().StartsWith("AWS4-HMAC-SHA256", StringComparison.Ordinal))
         {
             // An AWS client whose app certificate no longer verifies (expired): say so rather than a web API 404.
-            await _forwarder.RejectAsync(context, error);
+            await _forwarder.RejectAsync(context, check.Refusal);
             return;
         }
 

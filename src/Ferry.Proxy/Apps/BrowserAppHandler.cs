@@ -1,10 +1,10 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography.X509Certificates;
 using Ferry.Core.Api;
 using Ferry.Core.Errors;
+using Ferry.Core.Identity;
 using Ferry.Core.Resources;
 using Ferry.Core.Security;
 using Ferry.Hosting;
+using Ferry.Hosting.Callers;
 using Ferry.Proxy.WebSessions;
 using Microsoft.AspNetCore.Http;
 
@@ -23,7 +23,6 @@ internal sealed class BrowserAppHandler
 {
     private readonly ProxyServer _proxy;
     private readonly AppRequestForwarder _forwarder;
-    private readonly ConcurrentDictionary<string, X509Certificate2> _certificates = new(StringComparer.Ordinal);
 
     public BrowserAppHandler(ProxyServer proxy, AppRequestForwarder forwarder)
     {
@@ -58,9 +57,11 @@ internal sealed class BrowserAppHandler
             return;
         }
 
-        var certificate = _certificates.GetOrAdd(session.SessionId, _ => X509Certificate2.CreateFromPem(pem));
-        var identity = _proxy.Verifier.Verify(certificate);
-        await _forwarder.ForwardAsync(context, identity, certificate);
+        // The session's app certificate acts for the browser: verified (from the verifier's cache by hash) and gated like
+        // any app certificate, so a lock or revocation refuses the browser's next request too.
+        var der = CertificatePem.ToDer(pem);
+        var identity = _proxy.Verifier.Verify(der);
+        await _forwarder.ForwardAsync(context, new Caller(identity, der, context.Connection.RemoteIpAddress?.ToString(), ViaProxy: true), _proxy.Gate.Refusal(identity));
     }
 
     private async Task ExchangeAsync(HttpContext context, App app)

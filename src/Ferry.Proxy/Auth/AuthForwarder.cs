@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography.X509Certificates;
 using Ferry.Core.Api;
 using Microsoft.AspNetCore.Http;
 
@@ -12,7 +11,7 @@ namespace Ferry.Proxy.Auth;
 /// </summary>
 internal static class AuthForwarder
 {
-    public static async Task ForwardAsync(HttpContext context, HttpClient auth, string authPath, X509Certificate2? onBehalfOf)
+    public static async Task ForwardAsync(HttpContext context, HttpClient auth, string authPath, ReadOnlyMemory<byte>? onBehalfOf)
     {
         var request = context.Request;
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), authPath + request.QueryString.Value);
@@ -25,9 +24,9 @@ internal static class AuthForwarder
             }
         }
 
-        if (onBehalfOf is not null)
+        if (onBehalfOf is { } certificate)
         {
-            message.Headers.TryAddWithoutValidation(ApiHeaders.ForwardedCertificate, Convert.ToBase64String(onBehalfOf.RawData));
+            message.Headers.TryAddWithoutValidation(ApiHeaders.ForwardedCertificate, Convert.ToBase64String(certificate.Span));
         }
 
         if (context.Connection.RemoteIpAddress is { } remote)

@@ -18,14 +18,15 @@ public static class ProxyHost
     /// <summary>Web API bodies are small; app traffic raises its own cap (70 MB) where it is forwarded.</summary>
     private const long MaxRequestBodyBytes = 1 << 20;
 
-    public static WebApplication Build(ProxyServer proxy, IPEndPoint listen, X509Certificate2 serverCertificate, Action<ILoggingBuilder> configureLogging)
+    public static WebApplication Build(ProxyServer proxy, IPEndPoint listen, Func<X509Certificate2> serverCertificate, Action<ILoggingBuilder> configureLogging)
     {
         var builder = FerryWebHost.CreateBuilder(configureLogging);
         builder.ListenHttps(listen, serverCertificate, ClientCertificateMode.AllowCertificate, _ => true, MaxRequestBodyBytes);
         var app = builder.Build();
         app.UseFerryApiBasics("Ferry.Proxy.Web");
         app.UseWebSockets();
-        var forwarder = new AppRequestForwarder(proxy.Tunnels, proxy.AppSessions, proxy.Apps, proxy.Access, proxy.Emit, proxy.Time, proxy.LoggerFactory.CreateLogger("Ferry.Proxy.Apps"));
+        var forwarder = new AppRequestForwarder(
+            proxy.Tunnels, proxy.AppSessions, proxy.Apps, proxy.Access, proxy.Gate, proxy.Audit, proxy.Status.ClusterName, proxy.Time, proxy.LoggerFactory.CreateLogger("Ferry.Proxy.Apps"));
         var appTraffic = new AppTrafficMiddleware(proxy, forwarder, new BrowserAppHandler(proxy, forwarder));
         app.Use(appTraffic.InvokeAsync);
         WebApiEndpoints.Map(app, proxy);

@@ -25,10 +25,9 @@ internal static class WebApiEndpoints
 
         app.Map("/v1/auth/{**rest}", async (HttpContext http, string? rest) =>
         {
-            var certificate = http.Connection.ClientCertificate
-                ?? throw FerryException.AccessDenied("a client certificate is required; log in with tsh login");
-            proxy.Verifier.Verify(certificate);
-            await AuthForwarder.ForwardAsync(http, proxy.AuthHttp, rest ?? "", certificate);
+            // Users (tctl after tsh login) and agents reach auth here; a locked or revoked user is refused at once.
+            var caller = proxy.Callers.Authenticate(http);
+            await AuthForwarder.ForwardAsync(http, proxy.AuthHttp, rest ?? "", caller.CertificateDer);
         });
     }
 }

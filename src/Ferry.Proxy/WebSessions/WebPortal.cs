@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Ferry.Core.Api;
+using Ferry.Core.Apps;
 using Ferry.Core.Audit;
 using Ferry.Core.Errors;
 using Ferry.Core.Security;
@@ -52,6 +53,12 @@ internal sealed class WebPortal : IWebPortal
             return null;
         }
 
+        // A locked user's browser is told why (the lock's message) on every page; stale cluster state refuses too.
+        if (_proxy.Gate.Refusal(Identity(record)) is { } refusal)
+        {
+            throw refusal;
+        }
+
         return ToSession(record, cookieValue!);
     }
 
@@ -80,14 +87,18 @@ internal sealed class WebPortal : IWebPortal
         var created = await auth.CreateAppSessionAsync(
             new CreateAppSessionRequest { AppName = appName, AwsRoleArn = awsRoleArn, PublicKey = key.ExportSubjectPublicKeyInfoPem(), WebSessionId = session.Id },
             cancellationToken);
-        if (created.ExchangeToken is null || string.IsNullOrEmpty(created.PublicAddr))
+
+        // The launch URL is built here, from this proxy's own port and the app's host as auth validated it (the app-server
+        // cache), never from anything an agent wrote; and never on a host of the proxy itself.
+        var host = _proxy.Apps.ByName(appName) is { } app && !string.IsNullOrEmpty(app.Spec.PublicAddr) ? AppNaming.HostOf(app.Spec.PublicAddr) : null;
+        if (created.ExchangeToken is null || host is null || _proxy.Apps.ByHost(host) is null)
         {
-            throw FerryException.Unavailable($"app \"{appName}\" has no public address to open it at; set public_addr in its app_service entry");
+            throw FerryException.Unavailable($"app \"{appName}\" has no public address this proxy serves; check its public_addr (tctl apps ls)");
         }
 
         // The app lives on its own host name (<app>.<proxy host>), served by this proxy on its public port.
         var port = PublicPort();
-        var authority = port is null or 443 ? created.PublicAddr : $"{created.PublicAddr}:{port.Value.ToString(CultureInfo.InvariantCulture)}";
+        var authority = port is null or 443 ? host : $"{host}:{port.Value.ToString(CultureInfo.InvariantCulture)}";
         return new Uri($"https://{authority}{AppCookies.ExchangePath}?token={Uri.EscapeDataString(created.ExchangeToken)}");
     }
 
@@ -140,8 +151,16 @@ internal sealed class WebPortal : IWebPortal
     {
         var record = await FindRecordAsync(session.Id, cancellationToken)
             ?? throw FerryException.AccessDenied("your session has ended; sign in again");
+        if (_proxy.Gate.Refusal(Identity(record)) is { } refusal)
+        {
+            throw refusal;
+        }
+
         return _proxy.AuthClientFor(record.CertPem);
     }
+
+    /// <summary>The identity the session's certificate carries (verified once, then from the verifier's cache by hash).</summary>
+    private Core.Identity.FerryIdentity Identity(WebSessionRecord record) => _proxy.Verifier.Verify(Core.Identity.CertificatePem.ToDer(record.CertPem));
 
     private int? PublicPort()
     {

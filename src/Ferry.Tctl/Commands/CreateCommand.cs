@@ -70,6 +70,9 @@ internal static class CreateCommand
             case ProvisionToken token:
                 await client.PutTokenAsync(token, force, ct);
                 return $"token has been {(force ? "created or updated" : "created")}";
+            case AccessLock accessLock:
+                var stored = await client.PutLockAsync(accessLock, force, ct);
+                return $"lock \"{stored.Name}\" has been {(force ? "created or updated" : "created")}";
             default:
                 throw FerryException.BadParameter($"tctl create does not handle {resource.GetType().Name} resources");
         }

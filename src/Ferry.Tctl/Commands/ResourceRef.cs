@@ -14,6 +14,8 @@ internal sealed record ResourceRef(string Kind, string? Name)
         ["users"] = ResourceKinds.User,
         ["token"] = ResourceKinds.Token,
         ["tokens"] = ResourceKinds.Token,
+        ["lock"] = ResourceKinds.Lock,
+        ["locks"] = ResourceKinds.Lock,
     };
 
     public static ResourceRef Parse(string value)
@@ -23,7 +25,7 @@ internal sealed record ResourceRef(string Kind, string? Name)
         var name = slash < 0 ? null : value[(slash + 1)..];
         if (!Aliases.TryGetValue(kind, out var canonical))
         {
-            throw FerryException.BadParameter($"unknown resource kind \"{kind}\"; use one of: roles, users, tokens (e.g. tctl get role/access)");
+            throw FerryException.BadParameter($"unknown resource kind \"{kind}\"; use one of: roles, users, tokens, locks (e.g. tctl get role/access)");
         }
 
         if (name is not null && name.Length == 0)

@@ -31,6 +31,9 @@ internal static class RmCommand
                 case ResourceKinds.Token:
                     await client.DeleteTokenAsync(target.Name, ct);
                     break;
+                case ResourceKinds.Lock:
+                    await client.DeleteLockAsync(target.Name, ct);
+                    break;
             }
 
             await context.Console.Out.WriteLineAsync(target.Kind == ResourceKinds.Token

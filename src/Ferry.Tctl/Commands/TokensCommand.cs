@@ -26,7 +26,10 @@ internal static class TokensCommand
     {
         var type = new Option<string>("--type") { Description = "Comma-separated system roles the token grants: app, proxy", Required = true };
         var ttl = new Option<string>("--ttl") { Description = "How long the token is valid (Go duration, e.g. 30m, 2h)", DefaultValueFactory = _ => "30m" };
-        var appName = new Option<string>("--app-name") { Description = "Name of the app to show in the sample command", DefaultValueFactory = _ => "example-app" };
+        var appName = new Option<string[]>("--app-name")
+        {
+            Description = "App tokens: an app agents joining with this token may serve (repeat, or comma-separate, for several; a glob such as 'aws-*' allows a family)",
+        };
         var appUri = new Option<string>("--app-uri") { Description = "URI of the app to show in the sample command", DefaultValueFactory = _ => "http://localhost:8080" };
         var labels = new Option<string?>("--labels") { Description = "Labels to put on the token, e.g. env=dev,team=data" };
         var value = new Option<string?>("--value") { Description = "Use this token value instead of a random one" };
@@ -36,9 +39,23 @@ internal static class TokensCommand
         {
             var roles = UsersCommand.SplitList(parse.GetValue(type)).Select(ToSystemRole).ToList();
             var lifetime = GoDuration.Parse(parse.GetValue(ttl)!);
+            var appNames = (parse.GetValue(appName) ?? []).SelectMany(UsersCommand.SplitList).Distinct(StringComparer.Ordinal).ToList();
+            if (roles.Contains(SystemRoles.App) && appNames.Count == 0)
+            {
+                throw FerryException.BadParameter(
+                    "an app token must name the apps its agents may serve: add --app-name=NAME (repeat it for several apps, or use a glob such as --app-name='aws-*')");
+            }
+
             using var client = context.Connect(parse);
             var token = await client.CreateTokenAsync(
-                new CreateTokenRequest { Roles = roles, TtlSeconds = (int)lifetime.TotalSeconds, Value = parse.GetValue(value), Labels = ParseLabels(parse.GetValue(labels)) },
+                new CreateTokenRequest
+                {
+                    Roles = roles,
+                    TtlSeconds = (int)lifetime.TotalSeconds,
+                    Value = parse.GetValue(value),
+                    Labels = ParseLabels(parse.GetValue(labels)),
+                    AppNames = appNames.Count == 0 ? null : appNames,
+                },
                 ct);
             var output = context.Console.Out;
             var expires = token.Metadata.Expires!.Value;
@@ -48,7 +65,7 @@ internal static class TokensCommand
                     await output.WriteLineAsync(token.Name);
                     return 0;
                 case "json":
-                    await output.WriteLineAsync(JsonSerializer.Serialize(new { token = token.Name, roles, expires }, new JsonSerializerOptions { WriteIndented = true }));
+                    await output.WriteLineAsync(JsonSerializer.Serialize(new { token = token.Name, roles, app_names = appNames, expires }, new JsonSerializerOptions { WriteIndented = true }));
                     return 0;
                 case "yaml":
                     await output.WriteLineAsync($"token: {token.Name}\nroles:\n{string.Concat(roles.Select(r => $"- {r}\n"))}expires: {expires.UtcDateTime.ToString("o", CultureInfo.InvariantCulture)}");
@@ -67,7 +84,8 @@ internal static class TokensCommand
             await output.WriteLineAsync();
             if (roles.Contains(SystemRoles.App))
             {
-                var name = parse.GetValue(appName)!;
+                // The sample starts an agent for the first app; a glob names no app, so the sample says where to put one.
+                var name = appNames.FirstOrDefault(n => !n.Contains('*') && !n.Contains('?')) ?? "<app name>";
                 await output.WriteLineAsync("Run this on the new node to join the cluster:");
                 await output.WriteLineAsync();
                 await output.WriteLineAsync($"> teleport app start \\\n   --token={token.Name} \\\n   --ca-pin={status.CaPin} \\\n   --auth-server={proxy} \\\n   --name={name} \\\n   --uri={parse.GetValue(appUri)}");
@@ -99,7 +117,7 @@ internal static class TokensCommand
         command.SetAction(async (parse, ct) =>
         {
             using var client = context.Connect(parse);
-            var tokens = await client.ListTokensAsync(ct);
+            var tokens = await client.ListTokensAsync(ct, withSecrets: true);
             switch (OutputFormats.Parse(parse.GetValue(format)))
             {
                 case OutputFormat.Json:
@@ -134,10 +152,11 @@ internal static class TokensCommand
     }
 
     internal static void WriteTable(TextWriter output, IEnumerable<ProvisionToken> tokens) =>
-        TableWriter.Write(output, ["Token", "Type", "Labels", "Expiry Time (UTC)"], tokens.Select(t => (IReadOnlyList<string>)
+        TableWriter.Write(output, ["Token", "Type", "Apps", "Labels", "Expiry Time (UTC)"], tokens.Select(t => (IReadOnlyList<string>)
         [
             t.Name,
             string.Join(",", t.Spec.Roles),
+            string.Join(",", t.Spec.AppNames),
             string.Join(",", t.Metadata.Labels.Select(l => $"{l.Key}={l.Value}")),
             t.Metadata.Expires?.UtcDateTime.ToString("dd MMM yy HH:mm UTC", CultureInfo.InvariantCulture) ?? "never",
         ]));

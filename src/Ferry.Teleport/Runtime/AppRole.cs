@@ -41,7 +41,7 @@ internal sealed class AppRole : IAsyncDisposable
 
         if (auth is not null)
         {
-            IssueLocalIdentity(auth, hostId, teleport);
+            await IssueLocalIdentityAsync(auth, hostId, teleport, config.Apps.Apps.Select(a => a.Name).ToList(), cancellationToken);
         }
 
         // Once joined, the identity in data_dir is what counts; the token (often a deleted /tmp file) is not read again.
@@ -52,7 +52,6 @@ internal sealed class AppRole : IAsyncDisposable
         {
             ProxyAddress = proxyAddress,
             DataDir = teleport.DataDir,
-            HostId = hostId,
             NodeName = teleport.NodeName,
             Apps = config.Apps.Apps.Select(a => a.ToApp(publicAddr)).ToList(),
             ProxyPublicAddr = publicAddr,
@@ -66,13 +65,16 @@ internal sealed class AppRole : IAsyncDisposable
         return new AppRole(agent);
     }
 
-    /// <summary>Same process as auth: no token needed, the host identity comes straight from the host CA.</summary>
-    private static void IssueLocalIdentity(AuthRole auth, string hostId, TeleportConfig teleport)
+    /// <summary>
+    /// Same process as auth: no token needed. The agent is registered like a joined one, bound to the apps of this
+    /// very config (trusted: it is auth's own), and renews its certificate through the proxy like any agent.
+    /// </summary>
+    private static async Task IssueLocalIdentityAsync(AuthRole auth, string hostId, TeleportConfig teleport, IReadOnlyList<string> appNames, CancellationToken cancellationToken)
     {
         var path = AdminIdentity.HostIdentityPath(teleport.DataDir, SystemRoles.App);
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var authorities = auth.Server.Issuer.Authorities;
-        using var certificate = auth.Server.Issuer.IssueHost(key, hostId, teleport.NodeName, SystemRoles.App, [], auth.Server.Options.HostCertTtl);
+        using var certificate = await auth.Server.Hosts.IssueLocalAsync(key, hostId, SystemRoles.App, teleport.NodeName, appNames, [], cancellationToken);
         IdentityFile.Create(key, certificate, authorities.Host.CertificatePem, authorities.User.CertificatePem).Save(path);
     }
 

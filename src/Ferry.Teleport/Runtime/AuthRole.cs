@@ -14,18 +14,20 @@ namespace Ferry.Teleport.Runtime;
 /// <summary>Starts the auth service: CAs and built-in roles, its mTLS listener, and the local admin identity for tctl.</summary>
 internal sealed class AuthRole : IAsyncDisposable
 {
-    private static readonly TimeSpan AdminIdentityTtl = TimeSpan.FromDays(30);
-
     private readonly WebApplication _app;
 
-    private AuthRole(AuthServer server, WebApplication app, string dialAddress)
+    private AuthRole(AuthServer server, WebApplication app, string dialAddress, LocalIdentities identities)
     {
         Server = server;
         _app = app;
         DialAddress = dialAddress;
+        Identities = identities;
     }
 
     public AuthServer Server { get; }
+
+    /// <summary>The host certificates of this process's services, re-issued here at half-life.</summary>
+    public LocalIdentities Identities { get; }
 
     /// <summary>host:port other services in this process dial to reach the auth API.</summary>
     public string DialAddress { get; }
@@ -39,20 +41,24 @@ internal sealed class AuthRole : IAsyncDisposable
             ClusterName = auth.ClusterName,
             SecondFactor = auth.Authentication.SecondFactor == "otp" ? SecondFactorMode.Otp : SecondFactorMode.Off,
             ProxyPublicAddrs = config.Proxy.Enabled ? ProxyRole.PublicAddrs(config) : [],
+            AppPublicAddrs = auth.AppPublicAddrs,
         };
-        var server = await AuthServer.InitializeAsync(backend, options, context.Time, cancellationToken);
+        var server = await AuthServer.InitializeAsync(backend, options, context.Time, cancellationToken, context.LoggerFactory);
+        var identities = new LocalIdentities(context.Time, context.LoggerFactory.CreateLogger("Ferry.Teleport.Identities"));
 
         var listen = ListenAddress.Parse(auth.ListenAddr.ToString(), "auth_service.listen_addr");
-        var names = new List<string> { "localhost", "127.0.0.1", "::1", teleport.NodeName, auth.ListenAddr.Host };
-        var serverCertificate = IssueOwnCertificate(server, hostId, teleport.NodeName, SystemRoles.Auth, names.Where(n => n is not "0.0.0.0" and not "::"));
-        WriteAdminIdentity(server, hostId, teleport.DataDir);
+        var names = new List<string> { "localhost", "127.0.0.1", "::1", teleport.NodeName, auth.ListenAddr.Host }.Where(n => n is not "0.0.0.0" and not "::").ToList();
+        var tls = identities.Add("auth TLS", IssueOwnCertificate(server, hostId, teleport.NodeName, SystemRoles.Auth, names),
+            _ => Task.FromResult(IssueOwnCertificate(server, hostId, teleport.NodeName, SystemRoles.Auth, names)));
+        identities.Add("tctl admin identity", WriteAdminIdentity(server, hostId, teleport.DataDir),
+            _ => Task.FromResult(WriteAdminIdentity(server, hostId, teleport.DataDir)));
 
-        var app = AuthHost.Build(server, listen, serverCertificate, context.ConfigureLogging);
+        var app = AuthHost.Build(server, listen, () => tls.Current, context.ConfigureLogging);
         await app.StartAsync(cancellationToken);
         var dial = AdminIdentity.DialAddress(auth.ListenAddr.ToString());
         context.Logger.LogInformation("Auth service {Version} is starting on {Address}", Core.FerryVersion.Current, auth.ListenAddr);
         await context.Console.WriteLineAsync($"[AUTH]   Auth service {Core.FerryVersion.Current} is starting on {auth.ListenAddr}.");
-        return new AuthRole(server, app, dial);
+        return new AuthRole(server, app, dial, identities);
     }
 
     /// <summary>A host certificate for a key that never leaves this process.</summary>
@@ -63,17 +69,21 @@ internal sealed class AuthRole : IAsyncDisposable
         return certificate.CopyWithPrivateKey(key);
     }
 
-    private static void WriteAdminIdentity(AuthServer server, string hostId, string dataDir)
+    /// <summary>The tctl admin identity (0600 in data_dir), rewritten at every start and at half-life.</summary>
+    private static X509Certificate2 WriteAdminIdentity(AuthServer server, string hostId, string dataDir)
     {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var certificate = server.Issuer.IssueHost(key, hostId, "tctl", SystemRoles.Admin, [], AdminIdentityTtl);
-        IdentityFile.Create(key, certificate, server.Issuer.Authorities.Host.CertificatePem, server.Issuer.Authorities.User.CertificatePem)
-            .Save(AdminIdentity.PathIn(dataDir));
+        using var certificate = server.Issuer.IssueHost(key, hostId, "tctl", SystemRoles.Admin, [], server.Options.HostCertTtl);
+        var file = IdentityFile.Create(key, certificate, server.Issuer.Authorities.Host.CertificatePem, server.Issuer.Authorities.User.CertificatePem);
+        file.Save(AdminIdentity.PathIn(dataDir));
+        return file.Certificate;
     }
 
     public async ValueTask DisposeAsync()
     {
+        await Identities.DisposeAsync();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
+        await Server.DisposeAsync();
     }
 }

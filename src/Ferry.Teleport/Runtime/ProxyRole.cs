@@ -1,7 +1,9 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Ferry.Client.Http;
 using Ferry.Config;
 using Ferry.Core.Errors;
+using Ferry.Core.Identity;
 using Ferry.Core.Resources;
 using Ferry.Proxy;
 using Ferry.Proxy.Hosting;
@@ -42,26 +44,39 @@ internal sealed class ProxyRole : IAsyncDisposable
         }
 
         var publicAddrs = PublicAddrs(config);
-        var identity = AuthRole.IssueOwnCertificate(auth.Server, hostId, config.Teleport.NodeName, SystemRoles.Proxy, []);
-        var options = new ProxyServerOptions { PublicAddrs = publicAddrs, AuthApiBase = new Uri($"https://{auth.DialAddress}/v1/") };
+        var webNames = WebNames(config, publicAddrs);
 
-        var bootstrap = new ServerTrust(false, auth.Server.Issuer.Authorities.Host.Certificate);
-        using var client = new AuthClient(new ApiCaller(FerryHttp.CreateClient(options.AuthApiBase, bootstrap, identity), "the auth server"));
+        // One registered Proxy host identity: its client certificate towards auth and, unless https_keypairs gives
+        // another, the web listener's certificate (it names the public hosts and their app subdomains).
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var initial = await auth.Server.Hosts.IssueLocalAsync(key, hostId, SystemRoles.Proxy, config.Teleport.NodeName, [], webNames, cancellationToken);
+        var proxyIdentity = IdentityCodec.Decode(initial);
+        var identity = auth.Identities.Add("proxy", initial, async ct =>
+        {
+            var next = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var renewed = await auth.Server.Hosts.RenewAsync(proxyIdentity, next.ExportSubjectPublicKeyInfoPem(), ct);
+            using var certificate = X509Certificate2.CreateFromPem(renewed.CertPem);
+            return certificate.CopyWithPrivateKey(next);
+        });
+
+        var options = new ProxyServerOptions { PublicAddrs = publicAddrs, AuthApiBase = new Uri($"https://{auth.DialAddress}/v1/") };
+        var bootstrap = ServerTrust.ForAuth(auth.Server.Issuer.Authorities.Host.Certificate);
+        using var client = new AuthClient(new ApiCaller(FerryHttp.CreateClient(options.AuthApiBase, bootstrap, identity.Current), "the auth server"));
         var status = await client.StatusAsync(cancellationToken);
         var cas = await client.CasAsync(cancellationToken);
         var server = new ProxyServer(options, identity, cas, status, context.Time, context.LoggerFactory);
         await server.StartCachesAsync(cancellationToken);
 
         var listen = ListenAddress.Parse(config.Proxy.WebListenAddr.ToString(), "proxy_service.web_listen_addr");
-        var certificate = WebCertificate(config, auth, hostId, publicAddrs);
-        var app = ProxyHost.Build(server, listen, certificate, context.ConfigureLogging);
+        var keyPair = KeyPairCertificate(config);
+        var app = ProxyHost.Build(server, listen, keyPair is null ? () => identity.Current : () => keyPair, context.ConfigureLogging);
         await app.StartAsync(cancellationToken);
         context.Logger.LogInformation("Web proxy service {Version} is starting on {Address}", Core.FerryVersion.Current, config.Proxy.WebListenAddr);
         await context.Console.WriteLineAsync($"[PROXY]  Web proxy service {Core.FerryVersion.Current} is starting on {config.Proxy.WebListenAddr}.");
         return new ProxyRole(server, app);
     }
 
-    private static X509Certificate2 WebCertificate(FileConfig config, AuthRole auth, string hostId, IReadOnlyList<string> publicAddrs)
+    private static X509Certificate2? KeyPairCertificate(FileConfig config)
     {
         if (config.Proxy.HttpsKeyPairs.Count > 0)
         {
@@ -77,11 +92,17 @@ internal sealed class ProxyRole : IAsyncDisposable
             }
         }
 
+        return null;
+    }
+
+    /// <summary>The public hosts, their app subdomains (*.host) and loopback names.</summary>
+    private static IReadOnlyList<string> WebNames(FileConfig config, IReadOnlyList<string> publicAddrs)
+    {
         var hosts = publicAddrs.Select(ListenAddress.HostOf).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var names = new List<string>(hosts);
         names.AddRange(hosts.Where(h => !System.Net.IPAddress.TryParse(h, out _)).Select(h => "*." + h));
         names.AddRange(["localhost", "127.0.0.1", "::1", config.Teleport.NodeName]);
-        return AuthRole.IssueOwnCertificate(auth.Server, hostId, config.Teleport.NodeName, SystemRoles.Proxy, names);
+        return names.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
 
     public async ValueTask DisposeAsync()

@@ -28,7 +28,7 @@ internal static class AwsProxyLauncher
         }
 
         var (hostCa, _) = store.LoadCas(profile);
-        var trust = new ServerTrust(profile.Insecure, hostCa);
+        var trust = ServerTrust.ForProxy(hostCa);
         var proxy = new AwsLocalProxy(new AwsLocalProxyOptions
         {
             Mode = mode,

@@ -40,6 +40,11 @@ internal static class LoginCommand
                 parse.GetValue(insecure),
                 ct);
             await StatusCommand.PrintProfileAsync(context, profile, ct);
+            foreach (var (app, reason) in flow.Refreshed.Dropped)
+            {
+                await context.Console.Error.WriteLineAsync($"Your login to app \"{app}\" could not be renewed for the new key ({reason}); run tsh apps login {app} again.");
+            }
+
             return 0;
         });
         return command;

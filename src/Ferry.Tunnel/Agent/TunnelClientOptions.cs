@@ -12,6 +12,11 @@ public sealed class TunnelClientOptions
     /// <summary>The agent's host certificate, with its private key; the proxy authenticates the agent by it.</summary>
     public required X509Certificate2 ClientCertificate { get; init; }
 
+    /// <summary>When set, each new tunnel presents this source's current certificate instead (the agent renews its own).</summary>
+    public Func<X509Certificate2>? ClientCertificateSource { get; init; }
+
+    internal X509Certificate2 CurrentClientCertificate => ClientCertificateSource?.Invoke() ?? ClientCertificate;
+
     /// <summary>Decides whether the proxy is who it claims (e.g. its certificate chains to the cluster's host CA).</summary>
     public required Func<X509Certificate2?, X509Chain?, SslPolicyErrors, bool> ServerCertificateValidation { get; init; }
 

@@ -78,7 +78,7 @@ internal sealed class TunnelConnection : ConnectionContext,
         TunnelClientOptions options, EndPoint localEndPoint, string id, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
-        socket.Options.ClientCertificates.Add(options.ClientCertificate);
+        socket.Options.ClientCertificates.Add(options.CurrentClientCertificate);
         socket.Options.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
             options.ServerCertificateValidation(certificate as X509Certificate2, chain, errors);
         socket.Options.KeepAliveInterval = options.KeepAliveInterval;

@@ -139,16 +139,38 @@ public sealed class TunnelServer : IAsyncDisposable
     /// sent are the caller's, as with any HTTP client.
     /// </summary>
     /// <exception cref="TunnelUnavailableException">No agent serving the service could be reached.</exception>
-    public async Task<HttpResponseMessage> SendAsync(string service, HttpRequestMessage request, CancellationToken cancellationToken)
+    public Task<HttpResponseMessage> SendAsync(string service, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(service);
-        ArgumentNullException.ThrowIfNull(request);
-
         AgentTunnels[] candidates;
         lock (_lock)
         {
             candidates = [.. _agents.Values.Where(a => a.Services.Contains(service, StringComparer.Ordinal))];
         }
+
+        return SendAsync(candidates, service, request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Like <see cref="SendAsync(string, HttpRequestMessage, CancellationToken)"/>, but among the agents the caller chose
+    /// (e.g. from a registry it trusts more than what agents say of themselves); <paramref name="service"/> names the
+    /// target in logs and errors only.
+    /// </summary>
+    public Task<HttpResponseMessage> SendAsync(IReadOnlyCollection<string> agentIds, string service, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agentIds);
+        AgentTunnels[] candidates;
+        lock (_lock)
+        {
+            candidates = [.. agentIds.Select(id => _agents.GetValueOrDefault(id)).Where(a => a is not null).Select(a => a!)];
+        }
+
+        return SendAsync(candidates, service, request, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(AgentTunnels[] candidates, string service, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
 
         if (candidates.Length == 0)
         {

@@ -25,13 +25,15 @@ internal sealed class AuthFixture : IAsyncDisposable
     public AuthServer Server { get; }
     public FakeTimeProvider Time { get; }
 
-    public static async Task<AuthFixture> StartAsync(SecondFactorMode secondFactor = SecondFactorMode.Off)
+    public static Task<AuthFixture> StartAsync(SecondFactorMode secondFactor = SecondFactorMode.Off) => StartAsync(options => options with { SecondFactor = secondFactor });
+
+    public static async Task<AuthFixture> StartAsync(Func<AuthServerOptions, AuthServerOptions> configure)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         var backend = await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = SqliteBackendOptions.InMemory }, time, null, CancellationToken.None);
         var server = await AuthServer.InitializeAsync(
             backend,
-            new AuthServerOptions { ClusterName = "test.cluster", SecondFactor = secondFactor, BcryptWorkFactor = 4, ProxyPublicAddrs = ["proxy.test:3080"] },
+            configure(new AuthServerOptions { ClusterName = "test.cluster", BcryptWorkFactor = 4, ProxyPublicAddrs = ["proxy.test:3080"] }),
             time,
             CancellationToken.None);
         return new AuthFixture(backend, server, time);
@@ -61,7 +63,11 @@ internal sealed class AuthFixture : IAsyncDisposable
     public async Task<IReadOnlyList<Core.Audit.AuditEvent>> EventsAsync(string type) =>
         await Server.Audit.SearchAsync(new Ferry.Auth.Audit.AuditQuery { Types = [type] }, CancellationToken.None);
 
-    public async ValueTask DisposeAsync() => await _backend.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await _backend.DisposeAsync();
+    }
 }
 
 internal sealed record CreateUserResultInfo(string? SignupToken, string? OtpUri);

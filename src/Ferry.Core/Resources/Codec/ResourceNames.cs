@@ -32,6 +32,20 @@ public static partial class ResourceNames
             ? null
             : ($"invalid app name \"{name}\"", "use a DNS label of lowercase letters, digits and '-', starting with a letter, at most 63 characters (e.g. \"aws-dynamodb\")");
 
+    /// <summary>An app name, or a glob of app names (<c>*</c>, <c>?</c>) as join tokens bind them.</summary>
+    public static string? ValidateAppNamePattern(string pattern) => Join(CheckAppNamePattern(pattern));
+
+    internal static (string Message, string Hint)? CheckAppNamePattern(string pattern) =>
+        AppNamePattern().IsMatch(pattern) && pattern.Length <= 63
+            ? null
+            : ($"invalid app name or pattern \"{pattern}\"", "use an app name such as \"aws-dynamodb\", or a glob of lowercase letters, digits, '-', '*' and '?' such as \"aws-*\"");
+
+    /// <summary>Lock names: what tctl lock generates (a UUID) or any DNS-like name an administrator picks.</summary>
+    internal static (string Message, string Hint)? CheckLockName(string name) =>
+        RoleName().IsMatch(name) && name.Length <= 253
+            ? null
+            : ($"invalid lock name \"{name}\"", "use letters, digits, '.', '_' and '-' (tctl lock picks a UUID for you)");
+
     internal static (string Message, string Hint)? CheckTokenName(string name) =>
         name.Length is > 0 and <= 256 && !name.Any(char.IsWhiteSpace) && !name.Contains('/')
             ? null
@@ -44,4 +58,7 @@ public static partial class ResourceNames
 
     [GeneratedRegex("^[a-z]([-a-z0-9]*[a-z0-9])?$")]
     private static partial Regex AppName();
+
+    [GeneratedRegex("^[-a-z0-9*?]+$")]
+    private static partial Regex AppNamePattern();
 }

@@ -10,7 +10,7 @@ namespace Ferry.Core.Resources.Codec;
 internal static class ResourceReader
 {
     /// <summary>Kinds people create with <c>tctl create</c>.</summary>
-    public static readonly IReadOnlyList<string> InputKinds = [ResourceKinds.Role, ResourceKinds.User, ResourceKinds.Token];
+    public static readonly IReadOnlyList<string> InputKinds = [ResourceKinds.Role, ResourceKinds.User, ResourceKinds.Token, ResourceKinds.Lock];
 
     /// <summary>Every kind Ferry stores (apps and app servers are written by agents, not by people).</summary>
     public static readonly IReadOnlyList<string> AllKinds = [.. InputKinds, ResourceKinds.App, ResourceKinds.AppServer];
@@ -32,6 +32,7 @@ internal static class ResourceReader
                 ResourceKinds.Role => RoleReader.Read(map, version),
                 ResourceKinds.User => UserReader.Read(map, version),
                 ResourceKinds.Token => TokenReader.Read(map, version),
+                ResourceKinds.Lock => LockReader.Read(map, version),
                 ResourceKinds.App => AppReader.ReadApp(map, version),
                 _ => AppReader.ReadAppServer(map, version),
             };

@@ -15,8 +15,15 @@ internal static class ResourceTree
         Role role => Envelope(role, Role(role.Spec)),
         User user => Envelope(user, User(user.Spec)),
         ProvisionToken token => Envelope(token, Obj(
+            ("app_names", token.Spec.AppNames.Count == 0 ? null : Strings(token.Spec.AppNames)),
             ("join_method", token.Spec.JoinMethod),
             ("roles", Strings(token.Spec.Roles)))),
+        AccessLock @lock => Envelope(@lock, Obj(
+            ("created_at", @lock.Spec.CreatedAt is { } at ? ResourceTime.Format(at) : null),
+            ("created_by", Optional(@lock.Spec.CreatedBy)),
+            ("expires", @lock.Spec.Expires is { } expires ? ResourceTime.Format(expires) : null),
+            ("message", Optional(@lock.Spec.Message)),
+            ("target", Obj(("role", Optional(@lock.Spec.Target.Role)), ("user", Optional(@lock.Spec.Target.User)))))),
         App app => Envelope(app, App(app.Spec)),
         AppServer server => Envelope(server, Obj(
             ("app", Build(server.Spec.App)),

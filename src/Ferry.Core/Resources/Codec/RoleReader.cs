@@ -8,7 +8,7 @@ internal static class RoleReader
 {
     private static readonly IReadOnlyList<string> RuleResources =
     [
-        ResourceKinds.Role, ResourceKinds.User, ResourceKinds.Token, ResourceKinds.App, ResourceKinds.AppServer,
+        ResourceKinds.Role, ResourceKinds.User, ResourceKinds.Token, ResourceKinds.Lock, ResourceKinds.App, ResourceKinds.AppServer,
         ResourceKinds.Event, ResourceKinds.Session, ResourceKinds.ClusterAuthPreference,
     ];
 

@@ -38,9 +38,37 @@ internal static class TokenReader
             {
                 spec.Report("join_method", $"join method \"{method}\" is not supported by Ferry yet", "use join_method: token");
             }
-            tokenSpec = new ProvisionTokenSpec { Roles = roles, JoinMethod = method };
+            var appNames = ReadAppNames(spec, roles);
+            tokenSpec = new ProvisionTokenSpec { Roles = roles, JoinMethod = method, AppNames = appNames };
             spec.Finish();
         }
         return new ProvisionToken { Version = version ?? "v2", Metadata = metadata, Spec = tokenSpec };
+    }
+
+    /// <summary>
+    /// <c>app_names</c>: what an agent joining with an App token may serve (names or globs). Required for App tokens,
+    /// because an agent's host identity is bound to them at join; meaningless (so refused) for other roles.
+    /// </summary>
+    private static IReadOnlyList<string> ReadAppNames(YamlMap spec, IReadOnlyList<string> roles)
+    {
+        var names = spec.StringList("app_names") ?? [];
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (ResourceNames.CheckAppNamePattern(names[i]) is { } error)
+            {
+                spec.Diagnostics.Report(spec.MarkOf("app_names"), YamlPath.Index(spec.PathOf("app_names"), i), error.Message, error.Hint);
+            }
+        }
+
+        if (roles.Contains(SystemRoles.App) && names.Count == 0)
+        {
+            spec.Report("app_names", "an App token must name the apps its agents may serve", "e.g. app_names: [aws-dynamodb], or a glob such as aws-*");
+        }
+        else if (!roles.Contains(SystemRoles.App) && names.Count > 0)
+        {
+            spec.Report("app_names", "app_names applies only to tokens with the App role", "remove app_names or add App to roles");
+        }
+
+        return names;
     }
 }

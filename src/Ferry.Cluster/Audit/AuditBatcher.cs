@@ -3,15 +3,15 @@ using Ferry.Client.Http;
 using Ferry.Core.Audit;
 using Microsoft.Extensions.Logging;
 
-namespace Ferry.AppService.Audit;
+namespace Ferry.Cluster.Audit;
 
 /// <summary>
-/// Sends per-request audit events to auth in batches, off the request path: a request only enqueues its
-/// event. Batches go out when 100 events are waiting or every 200 ms; on shutdown the queue is drained.
+/// Sends the audit events a proxy or an agent observes (one per AWS request, refusals) to auth in batches, off the
+/// request path: a request only enqueues its event. Batches go out when 100 events are waiting or every 200 ms; on shutdown the queue is drained.
 /// A full queue (auth unreachable for long) drops the oldest events and says so in the log rather than
 /// blocking AWS traffic.
 /// </summary>
-internal sealed partial class AuditBatcher : IAsyncDisposable
+public sealed partial class AuditBatcher : IAsyncDisposable
 {
     private const int BatchSize = 100;
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
@@ -20,6 +20,8 @@ internal sealed partial class AuditBatcher : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<AuditEvent> _queue;
     private readonly Task _loop;
+    private long _sent;
+    private long _lost;
 
     public AuditBatcher(AuthClient auth, ILogger logger)
     {
@@ -27,9 +29,18 @@ internal sealed partial class AuditBatcher : IAsyncDisposable
         _logger = logger;
         _queue = Channel.CreateBounded<AuditEvent>(
             new BoundedChannelOptions(50_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            _ => LogDropped(_logger));
+            _ =>
+            {
+                Interlocked.Increment(ref _lost);
+                LogDropped(_logger);
+            });
         _loop = Task.Run(RunAsync);
     }
+
+    /// <summary>Events handed to auth so far, and events given up on (auth unreachable through every retry, or dropped).</summary>
+    public long Sent => Interlocked.Read(ref _sent);
+
+    public long Lost => Interlocked.Read(ref _lost);
 
     public void Emit(AuditEvent auditEvent) => _queue.Writer.TryWrite(auditEvent);
 
@@ -81,6 +92,7 @@ internal sealed partial class AuditBatcher : IAsyncDisposable
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                 await _auth.EmitEventsAsync(batch, timeout.Token);
+                Interlocked.Add(ref _sent, batch.Count);
                 return;
             }
             catch (Exception e)
@@ -89,6 +101,9 @@ internal sealed partial class AuditBatcher : IAsyncDisposable
                 await Task.Delay(TimeSpan.FromMilliseconds(500 * (attempt + 1)));
             }
         }
+
+        Interlocked.Add(ref _lost, batch.Count);
+        LogBatchLost(_logger, batch.Count);
     }
 
     public async ValueTask DisposeAsync()
@@ -102,4 +117,7 @@ internal sealed partial class AuditBatcher : IAsyncDisposable
 
     [LoggerMessage(EventId = 7021, Level = LogLevel.Warning, Message = "Sending {Count} audit events failed")]
     private static partial void LogSendFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 7022, Level = LogLevel.Error, Message = "Gave up on {Count} audit events after 3 attempts; auth was unreachable")]
+    private static partial void LogBatchLost(ILogger logger, int count);
 }

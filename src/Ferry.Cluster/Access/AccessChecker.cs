@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using Ferry.Client.Caching;
+using Ferry.Cluster.Caching;
 using Ferry.Core.Identity;
 using Ferry.Core.Rbac;
 using Ferry.Core.Resources;
 
-namespace Ferry.Client.Access;
+namespace Ferry.Cluster.Access;
 
 /// <summary>
 /// Authorisation of every app request (design/aws-access.md §4), at the proxy and again at the agent, from roles kept in a
