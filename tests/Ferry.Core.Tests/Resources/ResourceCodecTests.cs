@@ -53,18 +53,19 @@ public sealed class ResourceCodecTests
     [Fact]
     public void ParseYaml_SeveralDocuments_SkipsEmptyOnes()
     {
-        var yaml = "---\n" + GuideRole + "\n---\n---\nkind: token\nversion: v2\nmetadata:\n  name: abc\nspec:\n  roles: [app]\n";
+        var yaml = "---\n" + GuideRole + "\n---\n---\nkind: token\nversion: v2\nmetadata:\n  name: abc\nspec:\n  roles: [app]\n  app_names: [aws-dynamodb, 'aws-*']\n";
         var resources = ResourceCodec.ParseYaml(yaml);
         Assert.Equal(2, resources.Count);
         var token = Assert.IsType<ProvisionToken>(resources[1]);
         Assert.Equal(["App"], token.Spec.Roles);
+        Assert.Equal(["aws-dynamodb", "aws-*"], token.Spec.AppNames);
     }
 
     [Fact]
     public void ParseYaml_UnknownKind_ListsSupportedKinds()
     {
         var ex = ParseFails("kind: rolee\nversion: v5\nmetadata:\n  name: x\n");
-        Assert.Contains("unknown resource kind \"rolee\" at kind (line 1, column 7): did you mean \"role\"? supported kinds: role, user, token", ex.Message);
+        Assert.Contains("unknown resource kind \"rolee\" at kind (line 1, column 7): did you mean \"role\"? supported kinds: role, user, token, lock", ex.Message);
     }
 
     [Fact]
@@ -268,6 +269,51 @@ public sealed class ResourceCodecTests
         var ex = ParseFails("kind: token\nversion: v2\nmetadata:\n  name: abc\nspec:\n  roles: [Admin]\n");
         Assert.Contains("role \"Admin\" cannot be granted by a join token", ex.Message);
         Assert.Contains("use Proxy or App", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("roles: [App]", "an App token must name the apps its agents may serve at spec.app_names")]
+    [InlineData("roles: [Proxy]\n  app_names: [aws-dynamodb]", "app_names applies only to tokens with the App role")]
+    [InlineData("roles: [App]\n  app_names: ['AWS_Dynamo']", "invalid app name or pattern \"AWS_Dynamo\" at spec.app_names[0]")]
+    public void ParseYaml_TokenAppNames_AreRequiredForAppTokensAndValidated(string spec, string expected)
+    {
+        var ex = ParseFails("kind: token\nversion: v2\nmetadata:\n  name: abc\nspec:\n  " + spec + "\n");
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public void ParseYaml_Lock_InTeleportsShape()
+    {
+        var resource = Assert.Single(ResourceCodec.ParseYaml("""
+            kind: lock
+            version: v2
+            metadata:
+              name: incident-42
+            spec:
+              target:
+                user: alice
+              message: "Suspicious activity: contact security"
+              expires: "2026-12-31T23:00:00Z"
+            """));
+
+        var parsed = Assert.IsType<AccessLock>(resource);
+        Assert.Equal("alice", parsed.Spec.Target.User);
+        Assert.Null(parsed.Spec.Target.Role);
+        Assert.Equal("Suspicious activity: contact security", parsed.Spec.Message);
+        Assert.Equal(new DateTimeOffset(2026, 12, 31, 23, 0, 0, TimeSpan.Zero), parsed.Spec.Expires);
+        Assert.Contains("access is locked (lock incident-42 targeting user \"alice\"): Suspicious activity", parsed.Describe());
+    }
+
+    [Theory]
+    [InlineData("target: {}", "a lock targets exactly one user or one role")]
+    [InlineData("target: {user: alice, role: access}", "a lock targets exactly one user or one role")]
+    [InlineData("target: {login: root}", "lock target \"login\" is not supported by Ferry")]
+    [InlineData("target: {role: 'bad role'}", "invalid role name \"bad role\"")]
+    [InlineData("target: {user: alice}\n  expires: tomorrow", "spec.expires")]
+    public void ParseYaml_BadLock_IsRefusedWithItsPath(string spec, string expected)
+    {
+        var ex = ParseFails("kind: lock\nversion: v2\nmetadata:\n  name: l1\nspec:\n  " + spec + "\n");
+        Assert.Contains(expected, ex.Message);
     }
 
     [Fact]

@@ -63,7 +63,19 @@ public sealed class ResourceJsonTests
             ["token"] = new ProvisionToken
             {
                 Metadata = new ResourceMetadata { Name = "0123456789abcdef", Expires = DateTimeOffset.UnixEpoch.AddDays(20000) },
-                Spec = new ProvisionTokenSpec { Roles = ["App"] },
+                Spec = new ProvisionTokenSpec { Roles = ["App"], AppNames = ["aws-dynamodb", "aws-*"] },
+            },
+            ["lock"] = new AccessLock
+            {
+                Metadata = new ResourceMetadata { Name = "incident-42" },
+                Spec = new LockSpec
+                {
+                    Target = new LockTarget { Role = "access" },
+                    Message = "maintenance",
+                    Expires = DateTimeOffset.UnixEpoch.AddDays(20000),
+                    CreatedAt = DateTimeOffset.UnixEpoch.AddDays(19999),
+                    CreatedBy = "admin",
+                },
             },
             ["app"] = app,
             ["app_server"] = new AppServer

@@ -45,7 +45,7 @@ public sealed partial class AgentSetupTests : IClassFixture<AwsClusterFixture>
         environment["AWS_SECRET_ACCESS_KEY"] = null;
         environment["HOME"] = home;
         environment["AWS_PROFILE"] = "ferry-sandbox";
-        var token = (await _aws.Cluster.TctlLocalAsync(["tokens", "add", "--type=app", "--format=text"])).EnsureSuccess("token").Stdout.Trim();
+        var token = (await _aws.Cluster.TctlLocalAsync(["tokens", "add", "--type=app", "--app-name=aws-profiled", "--format=text"])).EnsureSuccess("token").Stdout.Trim();
 
         await using var agent = TeleportProcess.StartRaw(
             ["app", "start", "--token=" + token, "--auth-server=" + _aws.Cluster.ProxyAddress, "--insecure", "--name=aws-profiled", "--uri=" + AwsCluster.AppUri,
@@ -63,7 +63,7 @@ public sealed partial class AgentSetupTests : IClassFixture<AwsClusterFixture>
     public async Task TwoAgentsServeOneApp_WhenOneDies_RequestsGoToTheOther()
     {
         await _aws.AddLoggedInUserAsync("quinn", "access,aws-dynamodb-access");
-        var token = (await _aws.Cluster.TctlLocalAsync(["tokens", "add", "--type=app", "--format=text"])).EnsureSuccess("token").Stdout.Trim();
+        var token = (await _aws.Cluster.TctlLocalAsync(["tokens", "add", "--type=app", "--app-name=" + AwsCluster.AppName, "--format=text"])).EnsureSuccess("token").Stdout.Trim();
         var agent = TeleportProcess.StartRaw(
             ["app", "start", "--token=" + token, "--auth-server=" + _aws.Cluster.ProxyAddress, "--insecure", "--name=" + AwsCluster.AppName, "--uri=" + AwsCluster.AppUri,
              "--data-dir=" + Path.Combine(_aws.Cluster.Directory, "second-agent"), "--nodename=agent-2"],
@@ -92,12 +92,13 @@ public sealed partial class AgentSetupTests : IClassFixture<AwsClusterFixture>
     [Fact]
     public async Task TokensAdd_MachineReadableFormats()
     {
-        var text = (await _aws.Cluster.TctlLocalAsync(["tokens", "add", "--type=app", "--format=text"])).EnsureSuccess("text");
+        var text = (await _aws.Cluster.TctlLocalAsync(["tokens", "add", "--type=app", "--app-name=grafana", "--format=text"])).EnsureSuccess("text");
         Assert.Matches("^[0-9a-f]{32}\n$", text.Stdout);
 
-        var json = (await _aws.Cluster.TctlLocalAsync(["tokens", "add", "--type=app", "--ttl=1h", "--format=json"])).EnsureSuccess("json");
+        var json = (await _aws.Cluster.TctlLocalAsync(["tokens", "add", "--type=app", "--app-name=grafana", "--app-name=aws-*", "--ttl=1h", "--format=json"])).EnsureSuccess("json");
         using var document = JsonDocument.Parse(json.Stdout);
         Assert.Equal(["App"], document.RootElement.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(["grafana", "aws-*"], document.RootElement.GetProperty("app_names").EnumerateArray().Select(r => r.GetString()));
         var expires = document.RootElement.GetProperty("expires").GetDateTimeOffset();
         Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(60));
 
