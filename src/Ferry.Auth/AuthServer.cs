@@ -9,6 +9,7 @@ using Ferry.Auth.Web;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
 using Ferry.Storage;
+using Ferry.Storage.Audit;
 
 namespace Ferry.Auth;
 
@@ -18,12 +19,12 @@ namespace Ferry.Auth;
 /// </summary>
 public sealed class AuthServer
 {
-    private AuthServer(IBackend backend, AuthServerOptions options, TimeProvider time, ClusterAuthorities cas)
+    private AuthServer(IBackend backend, IAuditStore auditStore, AuthServerOptions options, TimeProvider time, ClusterAuthorities cas)
     {
         Backend = backend;
         Options = options;
         Time = time;
-        Audit = new AuditLog(backend, time, options.ClusterName);
+        Audit = new AuditLog(auditStore, time, options.ClusterName);
         Issuer = new CertIssuer(cas, time);
         Verifier = new IdentityVerifier(cas.User.Certificate, cas.Host.Certificate, time);
         var userStore = new ResourceStore<User>(backend, "/users/", "user", ResourceSerializers.User);
@@ -54,11 +55,12 @@ public sealed class AuthServer
 
     public string ClusterName => Options.ClusterName;
 
-    /// <summary>Loads (or on first start creates) the CAs and built-in roles.</summary>
-    public static async Task<AuthServer> InitializeAsync(IBackend backend, AuthServerOptions options, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Loads (or on first start creates) the CAs and built-in roles; audit events go to <paramref name="auditStore"/>.</summary>
+    public static async Task<AuthServer> InitializeAsync(
+        IBackend backend, IAuditStore auditStore, AuthServerOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
         var cas = await CaStore.LoadOrCreateAsync(backend, options.ClusterName, time, cancellationToken);
-        var server = new AuthServer(backend, options, time, cas);
+        var server = new AuthServer(backend, auditStore, options, time, cas);
         await server.Roles.EnsureBuiltinsAsync(cancellationToken);
         return server;
     }

@@ -6,6 +6,7 @@ using Ferry.Config;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
 using Ferry.Storage;
+using Ferry.Storage.Audit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 
@@ -30,7 +31,8 @@ internal sealed class AuthRole : IAsyncDisposable
     /// <summary>host:port other services in this process dial to reach the auth API.</summary>
     public string DialAddress { get; }
 
-    public static async Task<AuthRole> StartAsync(FileConfig config, IBackend backend, string hostId, ProcessContext context, CancellationToken cancellationToken)
+    public static async Task<AuthRole> StartAsync(
+        FileConfig config, IBackend backend, IAuditStore auditStore, string hostId, ProcessContext context, CancellationToken cancellationToken)
     {
         var teleport = config.Teleport;
         var auth = config.Auth;
@@ -40,7 +42,7 @@ internal sealed class AuthRole : IAsyncDisposable
             SecondFactor = auth.Authentication.SecondFactor == "otp" ? SecondFactorMode.Otp : SecondFactorMode.Off,
             ProxyPublicAddrs = config.Proxy.Enabled ? ProxyRole.PublicAddrs(config) : [],
         };
-        var server = await AuthServer.InitializeAsync(backend, options, context.Time, cancellationToken);
+        var server = await AuthServer.InitializeAsync(backend, auditStore, options, context.Time, cancellationToken);
 
         var listen = ListenAddress.Parse(auth.ListenAddr.ToString(), "auth_service.listen_addr");
         var names = new List<string> { "localhost", "127.0.0.1", "::1", teleport.NodeName, auth.ListenAddr.Host };
