@@ -11,6 +11,7 @@ using Ferry.Auth.Web;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
 using Ferry.Storage;
+using Ferry.Storage.Audit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -22,12 +23,12 @@ namespace Ferry.Auth;
 /// </summary>
 public sealed class AuthServer : IAsyncDisposable
 {
-    private AuthServer(IBackend backend, AuthServerOptions options, TimeProvider time, ClusterAuthorities cas, ILoggerFactory loggerFactory)
+    private AuthServer(IBackend backend, IAuditStore auditStore, AuthServerOptions options, TimeProvider time, ClusterAuthorities cas, ILoggerFactory loggerFactory)
     {
         Backend = backend;
         Options = options;
         Time = time;
-        Audit = new AuditLog(backend, time, options.ClusterName);
+        Audit = new AuditLog(auditStore, time, options.ClusterName);
         Issuer = new CertIssuer(cas, time);
         Verifier = new IdentityVerifier(cas.User.Certificate, cas.Host.Certificate, time);
         var userStore = new ResourceStore<User>(backend, "/users/", "user", ResourceSerializers.User);
@@ -65,11 +66,12 @@ public sealed class AuthServer : IAsyncDisposable
 
     public string ClusterName => Options.ClusterName;
 
-    /// <summary>Loads (or on first start creates) the CAs and built-in roles.</summary>
-    public static async Task<AuthServer> InitializeAsync(IBackend backend, AuthServerOptions options, TimeProvider time, CancellationToken cancellationToken, ILoggerFactory? loggerFactory = null)
+    /// <summary>Loads (or on first start creates) the CAs and built-in roles; audit events go to <paramref name="auditStore"/>.</summary>
+    public static async Task<AuthServer> InitializeAsync(
+        IBackend backend, IAuditStore auditStore, AuthServerOptions options, TimeProvider time, CancellationToken cancellationToken, ILoggerFactory? loggerFactory = null)
     {
         var cas = await CaStore.LoadOrCreateAsync(backend, options.ClusterName, time, cancellationToken);
-        var server = new AuthServer(backend, options, time, cas, loggerFactory ?? NullLoggerFactory.Instance);
+        var server = new AuthServer(backend, auditStore, options, time, cas, loggerFactory ?? NullLoggerFactory.Instance);
         await server.Roles.EnsureBuiltinsAsync(cancellationToken);
         server.LockIndex.Start();
         await server.LockIndex.Ready.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);

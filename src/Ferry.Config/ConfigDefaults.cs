@@ -18,4 +18,10 @@ public static class ConfigDefaults
 
     /// <summary>The SQLite file when storage.path is not set: &lt;data_dir&gt;/backend/sqlite.db.</summary>
     public static string SqlitePath(string dataDir) => Path.Combine(dataDir, "backend", "sqlite.db");
+
+    /// <summary>
+    /// The audit log's own SQLite file, whatever storage.audit_events_uri says: &lt;data_dir&gt;/log/audit.db
+    /// (docs/architecture.md, Audit).
+    /// </summary>
+    public static string AuditSqlitePath(string dataDir) => Path.Combine(dataDir, "log", "audit.db");
 }

@@ -24,6 +24,9 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Tightened permissions of {Path} to owner read/write only (it was {Mode})")]
     public static partial void PermissionsTightened(ILogger logger, string path, UnixFileMode mode);
 
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Opened SQLite audit log at {Path} (journal mode {JournalMode}, schema version {Version})")]
+    public static partial void AuditOpened(ILogger logger, string path, string journalMode, int version);
+
     [LoggerMessage(EventId = 1020, Level = LogLevel.Debug, Message = "Expiry sweep deleted {Count} items")]
     public static partial void SweepDeleted(ILogger logger, int count);
 

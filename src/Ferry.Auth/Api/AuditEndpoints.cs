@@ -1,7 +1,6 @@
 using Ferry.Hosting;
 using System.Globalization;
-using Ferry.Auth.Audit;
-using Ferry.Core.Audit;
+using Ferry.Storage.Audit;
 using Ferry.Core.Errors;
 using Ferry.Core.Resources;
 using Microsoft.AspNetCore.Builder;
@@ -13,44 +12,45 @@ namespace Ferry.Auth.Api;
 
 internal static class AuditEndpoints
 {
-    private const int MaxLimit = 10_000;
-
     public static void Map(RouteGroupBuilder v1, ApiContext api)
     {
         var server = api.Server;
 
-        // GET /v1/events?since=RFC3339&until=RFC3339&type=a&type=b&user=alice&limit=100
+        // GET /v1/events?since=RFC3339&until=RFC3339&type=a&type=b&user=alice&limit=100&cursor=...
+        // One page, newest first: {"events": [...], "next_cursor": "..." or null}. Filters and limit run in storage.
         v1.MapGet("/events", async (HttpContext http, CancellationToken ct) =>
         {
             await api.Authz.RequireRuleAsync(api.Caller(http), ResourceKinds.Event, Verbs.List, ct);
             var query = http.Request.Query;
-            var limit = query.TryGetValue("limit", out var l) && int.TryParse(l, CultureInfo.InvariantCulture, out var n) ? n : 500;
-            if (limit is < 1 or > MaxLimit)
+            var limit = AuditQuery.DefaultLimit;
+            if (!string.IsNullOrEmpty(query["limit"]) && !int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out limit))
             {
-                throw FerryException.BadParameter($"limit must be between 1 and {MaxLimit}");
+                throw FerryException.BadParameter($"limit must be a number between 1 and {AuditQuery.MaxLimit}");
             }
 
-            var events = await server.Audit.SearchAsync(
+            var page = await server.Audit.SearchAsync(
                 new AuditQuery
                 {
-                    Since = ParseTime(query["since"], "since"),
-                    Until = ParseTime(query["until"], "until"),
+                    From = ParseTime(query["since"], "since"),
+                    To = ParseTime(query["until"], "until"),
                     Types = query["type"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList(),
                     User = string.IsNullOrEmpty(query["user"]) ? null : query["user"].ToString(),
                     Limit = limit,
+                    Cursor = string.IsNullOrEmpty(query["cursor"]) ? null : query["cursor"].ToString(),
                 },
                 ct);
-            return ApiResults.Json(events);
+            return ApiResults.Json(page);
         });
 
-        // Agents and proxies report what they saw (per-request AWS events, auth failures at the proxy).
+        // Agents and proxies report what they saw (per-request AWS events, auth failures at the proxy), each only the
+        // types its system role may emit; auth stamps time, id, server and cluster (AuditLog.EmitReportedAsync).
         v1.MapPost("/events", async (HttpContext http, CancellationToken ct) =>
         {
             var caller = api.Caller(http);
             Authz.RequireSystemRole(caller, SystemRoles.App, SystemRoles.Proxy);
             var events = await System.Text.Json.Nodes.JsonNode.ParseAsync(http.Request.Body, cancellationToken: ct) as System.Text.Json.Nodes.JsonArray
                 ?? throw FerryException.BadParameter("expected a JSON array of audit events");
-            await server.Audit.EmitReportedAsync(events, caller.Identity.Username, ct);
+            await server.Audit.EmitReportedAsync(events, caller.Identity.Username, caller.Identity.Roles, ct);
 
             return Results.NoContent();
         });

@@ -1,25 +1,40 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ferry.Core.Api;
 using Ferry.Core.Audit;
-using Ferry.Storage;
+using Ferry.Core.Errors;
+using Ferry.Storage.Audit;
 
 namespace Ferry.Auth.Audit;
 
 /// <summary>
-/// Stores audit events through the backend under /audit/&lt;time&gt;/&lt;id&gt;, so a time range is a key range and
-/// listing "the last hour" reads only that hour.
+/// The audit log on its own store (<see cref="IAuditStore"/>): auth's own events, the events agents and proxies
+/// report, and paged searches whose filters and limit run in storage. Every stored event deserialises as an
+/// <see cref="AuditEvent"/>: reported ones are checked for that before anything is stored.
 /// </summary>
 public sealed class AuditLog
 {
-    private const string Prefix = "/audit/";
-    private readonly IBackend _backend;
+    /// <summary>
+    /// Agents send at most 100 events a batch (AuditBatcher) and proxies one; ten times that leaves room for a
+    /// component catching up and bounds the work one call can ask of auth (the 1 MiB body cap bounds it too).
+    /// </summary>
+    public const int MaxReportedBatch = 1000;
+
+    /// <summary>
+    /// An AWS request's event is about a kilobyte; the largest real ones carry a long path and query (Kestrel caps a
+    /// request line at 8 KiB) and a list of table names. 64 KiB is ample for those and keeps one event from being a
+    /// dump of arbitrary data into the log.
+    /// </summary>
+    public const int MaxReportedEventBytes = 64 * 1024;
+
+    private readonly IAuditStore _store;
     private readonly TimeProvider _time;
     private readonly string _clusterName;
 
-    public AuditLog(IBackend backend, TimeProvider time, string clusterName)
+    public AuditLog(IAuditStore store, TimeProvider time, string clusterName)
     {
-        _backend = backend;
+        _store = store;
         _time = time;
         _clusterName = clusterName;
     }
@@ -37,47 +52,8 @@ public sealed class AuditLog
         Error = error,
     };
 
-    public async ValueTask EmitAsync(AuditEvent auditEvent, CancellationToken cancellationToken) =>
-        await _backend.PutAsync(ToItem(auditEvent), cancellationToken);
-
-    /// <summary>
-    /// Agents' per-request events as they arrive (a JSON array): each is stamped with the reporting host and stored as
-    /// received, so a busy agent's audit costs one parse and one write per event instead of an object round trip.
-    /// </summary>
-    public async ValueTask EmitReportedAsync(JsonArray events, string serverId, CancellationToken cancellationToken)
-    {
-        var items = new Dictionary<string, Item>(events.Count, StringComparer.Ordinal);
-        foreach (var node in events)
-        {
-            if (node is not JsonObject auditEvent
-                || auditEvent["event"]?.GetValueKind() != JsonValueKind.String
-                || auditEvent["time"]?.GetValueKind() != JsonValueKind.String
-                || !DateTimeOffset.TryParse(auditEvent["time"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
-            {
-                throw Ferry.Core.Errors.FerryException.BadParameter("each audit event needs an \"event\" type and an RFC 3339 \"time\"");
-            }
-
-            var id = auditEvent["uid"]?.GetValueKind() == JsonValueKind.String ? auditEvent["uid"]!.GetValue<string>() : Guid.NewGuid().ToString();
-            auditEvent["uid"] = id;
-            auditEvent["server_id"] = serverId;
-            auditEvent["cluster_name"] ??= _clusterName;
-            if (auditEvent["code"] is null)
-            {
-                var success = auditEvent["success"]?.GetValueKind() != JsonValueKind.False;
-                auditEvent["code"] = EventTypes.Code(auditEvent["event"]!.GetValue<string>(), success);
-            }
-
-            var key = Prefix + TimeKey(time) + "/" + id;
-            items[key] = Item.Create(key, JsonSerializer.SerializeToUtf8Bytes(auditEvent));
-        }
-
-        if (items.Count > 0)
-        {
-            await _backend.AtomicWriteAsync([], items.Values.Select(i => (WriteAction)new WriteAction.Put(i)).ToList(), cancellationToken);
-        }
-    }
-
-    private Item ToItem(AuditEvent auditEvent)
+    /// <summary>Stores one of auth's own events; a missing id, cluster name or code is filled in.</summary>
+    public async ValueTask EmitAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
         var stamped = auditEvent with
         {
@@ -85,49 +61,102 @@ public sealed class AuditLog
             ClusterName = auditEvent.ClusterName ?? _clusterName,
             Code = string.IsNullOrEmpty(auditEvent.Code) ? EventTypes.Code(auditEvent.Type, auditEvent.Success) : auditEvent.Code,
         };
-        return Item.Create(Prefix + TimeKey(stamped.Time) + "/" + stamped.Id, JsonSerializer.SerializeToUtf8Bytes(stamped));
+        await _store.AppendAsync(
+            [
+                new AuditRecord
+                {
+                    Time = stamped.Time, Id = stamped.Id, Type = stamped.Type, User = stamped.User, Success = stamped.Success,
+                    Json = JsonSerializer.SerializeToUtf8Bytes(stamped),
+                },
+            ],
+            cancellationToken);
     }
 
-    /// <summary>Events from <paramref name="query"/>.Since on, newest first, filtered, at most Limit.</summary>
-    public async ValueTask<IReadOnlyList<AuditEvent>> SearchAsync(AuditQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// Events an agent or proxy reports (a JSON array), stored as one atomic batch. Only what the reporter cannot be
+    /// trusted with is rewritten, so a busy agent's audit costs one parse and one write per event:
+    /// time and uid are auth's (the reporter's parsable "time" is kept as reported_time), server_id is the reporter's
+    /// host id, cluster_name is this cluster's, and code follows from event and success. A batch with a type the
+    /// reporter's system role may not report (<see cref="ReportedEventTypes"/>), a malformed event or one over the
+    /// size caps is refused whole.
+    /// </summary>
+    public async ValueTask EmitReportedAsync(
+        JsonArray events, string serverId, IReadOnlyCollection<string> systemRoles, CancellationToken cancellationToken)
     {
-        var start = Prefix + TimeKey(query.Since ?? DateTimeOffset.UnixEpoch);
-        var end = query.Until is { } until ? Prefix + TimeKey(until) : KeyRange.RangeEnd(Prefix);
-        var items = await _backend.GetRangeAsync(start, end, 0, cancellationToken);
-        var result = new List<AuditEvent>();
-        for (var i = items.Count - 1; i >= 0 && result.Count < query.Limit; i--)
+        if (events.Count > MaxReportedBatch)
         {
-            var auditEvent = JsonSerializer.Deserialize<AuditEvent>(items[i].Value.Span);
-            if (auditEvent is null)
-            {
-                continue;
-            }
-
-            if (query.Types.Count > 0 && !query.Types.Contains(auditEvent.Type, StringComparer.Ordinal))
-            {
-                continue;
-            }
-
-            if (query.User is not null && !string.Equals(auditEvent.User, query.User, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            result.Add(auditEvent);
+            throw FerryException.LimitExceeded($"an audit batch holds at most {MaxReportedBatch} events, not {events.Count}; send smaller batches");
         }
 
-        return result;
+        var records = new List<AuditRecord>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i] is not JsonObject auditEvent || StringField(auditEvent, "event", i) is not { Length: > 0 } type)
+            {
+                throw FerryException.BadParameter($"audit event {i} of the batch needs an \"event\" type; nothing of this batch was stored");
+            }
+
+            ReportedEventTypes.Check(systemRoles, type);
+            var user = StringField(auditEvent, "user", i);
+            StringField(auditEvent, "error", i);
+            var success = auditEvent["success"] switch
+            {
+                null => true,
+                JsonValue value when value.GetValueKind() is JsonValueKind.True or JsonValueKind.False => value.GetValue<bool>(),
+                _ => throw FerryException.BadParameter($"audit event {i} of the batch has a \"success\" that is not true or false; nothing of this batch was stored"),
+            };
+
+            var now = _time.GetUtcNow();
+            var id = Guid.NewGuid().ToString();
+            if (StringField(auditEvent, "time", i, strict: false) is { } claimed
+                && DateTimeOffset.TryParse(claimed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var reported))
+            {
+                auditEvent["reported_time"] = reported.ToUniversalTime();
+            }
+            else
+            {
+                auditEvent.Remove("reported_time");
+            }
+
+            auditEvent["time"] = now;
+            auditEvent["uid"] = id;
+            auditEvent["server_id"] = serverId;
+            auditEvent["cluster_name"] = _clusterName;
+            auditEvent["success"] = success;
+            auditEvent["code"] = EventTypes.Code(type, success);
+            var json = JsonSerializer.SerializeToUtf8Bytes(auditEvent);
+            if (json.Length > MaxReportedEventBytes)
+            {
+                throw FerryException.LimitExceeded(
+                    $"audit event {i} of the batch ({type}) is {json.Length} bytes, over the {MaxReportedEventBytes}-byte cap; nothing of this batch was stored");
+            }
+
+            records.Add(new AuditRecord { Time = now, Id = id, Type = type, User = user, Success = success, Json = json });
+        }
+
+        await _store.AppendAsync(records, cancellationToken);
     }
 
-    private static string TimeKey(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-}
+    /// <summary>One page of events matching <paramref name="query"/>, and the cursor of the next page (null: no more).</summary>
+    public async ValueTask<AuditEventsResponse> SearchAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        var page = await _store.SearchAsync(query, cancellationToken);
+        var events = new List<AuditEvent>(page.Records.Count);
+        foreach (var record in page.Records)
+        {
+            events.Add(JsonSerializer.Deserialize<AuditEvent>(record.Json.Span)
+                ?? throw new InvalidOperationException($"audit event {record.Id} is stored as JSON null"));
+        }
 
-public sealed record AuditQuery
-{
-    public DateTimeOffset? Since { get; init; }
-    public DateTimeOffset? Until { get; init; }
-    public IReadOnlyList<string> Types { get; init; } = [];
-    public string? User { get; init; }
-    public int Limit { get; init; } = 500;
+        return new AuditEventsResponse { Events = events, NextCursor = page.NextCursor };
+    }
+
+    /// <summary>A string field, or null when absent; when <paramref name="strict"/> (the typed fields of <see cref="AuditEvent"/>) anything else is refused.</summary>
+    private static string? StringField(JsonObject auditEvent, string name, int index, bool strict = true) => auditEvent[name] switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+        _ when !strict => null,
+        _ => throw FerryException.BadParameter($"audit event {index} of the batch has a \"{name}\" that is not a string; nothing of this batch was stored"),
+    };
 }

@@ -68,7 +68,9 @@ public sealed class AuthClient : IDisposable
 
     public Task DeleteTokenAsync(string name, CancellationToken ct) => _api.SendAsync(HttpMethod.Delete, "tokens/" + Escape(name), ct);
 
-    public Task<List<AuditEvent>> SearchEventsAsync(DateTimeOffset? since, IReadOnlyList<string> types, string? user, int limit, CancellationToken ct)
+    /// <summary>One page of audit events, newest first; pass the answer's NextCursor back to read the next one.</summary>
+    public Task<AuditEventsResponse> SearchEventsAsync(
+        DateTimeOffset? since, IReadOnlyList<string> types, string? user, int limit, string? cursor, CancellationToken ct)
     {
         var query = new List<string> { "limit=" + limit.ToString(CultureInfo.InvariantCulture) };
         if (since is { } s)
@@ -82,7 +84,12 @@ public sealed class AuthClient : IDisposable
             query.Add("user=" + Uri.EscapeDataString(user));
         }
 
-        return _api.GetAsync<List<AuditEvent>>("events?" + string.Join('&', query), ct);
+        if (cursor is not null)
+        {
+            query.Add("cursor=" + Uri.EscapeDataString(cursor));
+        }
+
+        return _api.GetAsync<AuditEventsResponse>("events?" + string.Join('&', query), ct);
     }
 
     /// <summary>Auth answers 204 with no body.</summary>

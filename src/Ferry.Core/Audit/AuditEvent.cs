@@ -7,7 +7,7 @@ namespace Ferry.Core.Audit;
 /// A typed audit record: what happened (<see cref="Type"/> and its stable <see cref="Code"/>), when, who did it,
 /// and whether it worked. Feature-specific fields (app name, AWS role, status code, ...) sit beside the common
 /// ones in <see cref="Fields"/> and are written flat, so the JSON looks like Teleport's events.
-/// Audit is not logging: events are stored through the backend and listed by `tctl audit ls`.
+/// Audit is not logging: events are stored in the audit store (Ferry.Storage.Audit) and listed by `tctl audit ls`.
 /// </summary>
 public sealed record AuditEvent
 {

@@ -1,5 +1,4 @@
 using Ferry.Core.Api;
-using Ferry.Core.Audit;
 
 namespace Ferry.Proxy.WebSessions;
 
@@ -30,8 +29,8 @@ public interface IWebPortal
     /// </summary>
     Task<Uri> LaunchAsync(WebSession session, string appName, string? awsRoleArn, CancellationToken cancellationToken);
 
-    /// <summary>Audit events, for users whose roles allow listing events (auditor, editor).</summary>
-    Task<IReadOnlyList<AuditEvent>> SearchEventsAsync(WebSession session, AuditSearch search, CancellationToken cancellationToken);
+    /// <summary>One page of audit events, newest first, for users whose roles allow listing events (auditor, editor).</summary>
+    Task<AuditEventsResponse> SearchEventsAsync(WebSession session, AuditSearch search, CancellationToken cancellationToken);
 
     /// <summary>The signup/reset link's details (user, whether TOTP enrolment is needed and its otpauth URI).</summary>
     Task<SignupInfoResponse> GetSignupAsync(string token, CancellationToken cancellationToken);
@@ -60,4 +59,6 @@ public sealed record AuditSearch
     public string? Type { get; init; }
     public string? User { get; init; }
     public int Limit { get; init; } = 200;
+    /// <summary>The NextCursor of the page before (older events), or null for the newest.</summary>
+    public string? Cursor { get; init; }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Ferry.Core.Api;
 using Ferry.Core.Apps;
-using Ferry.Core.Audit;
 using Ferry.Core.Errors;
 using Ferry.Core.Security;
 
@@ -102,12 +101,12 @@ internal sealed class WebPortal : IWebPortal
         return new Uri($"https://{authority}{AppCookies.ExchangePath}?token={Uri.EscapeDataString(created.ExchangeToken)}");
     }
 
-    public async Task<IReadOnlyList<AuditEvent>> SearchEventsAsync(WebSession session, AuditSearch search, CancellationToken cancellationToken)
+    public async Task<AuditEventsResponse> SearchEventsAsync(WebSession session, AuditSearch search, CancellationToken cancellationToken)
     {
         using var auth = await ActAsAsync(session, cancellationToken);
         var types = string.IsNullOrWhiteSpace(search.Type) ? [] : new[] { search.Type.Trim() };
         var user = string.IsNullOrWhiteSpace(search.User) ? null : search.User.Trim();
-        return await auth.SearchEventsAsync(search.Since, types, user, search.Limit, cancellationToken);
+        return await auth.SearchEventsAsync(search.Since, types, user, search.Limit, search.Cursor, cancellationToken);
     }
 
     public Task<SignupInfoResponse> GetSignupAsync(string token, CancellationToken cancellationToken) =>

@@ -1,6 +1,5 @@
 using Ferry.Core.Errors;
 using Ferry.Storage.Watch;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,14 +22,12 @@ public sealed class SqliteBackend : IBackend
     private readonly ILogger _logger;
     private int _disposing;
 
-    private SqliteBackend(
-        SqliteBackendOptions options, SqliteConnection writer, string? readConnectionString, string displayPath,
-        long revision, TimeProvider timeProvider, ILogger logger)
+    private SqliteBackend(SqliteBackendOptions options, SqliteExecutor executor, long revision, TimeProvider timeProvider, ILogger logger)
     {
-        _displayPath = displayPath;
+        _displayPath = executor.Path;
         _logger = logger;
         _hub = new WatchHub(options.WatchBufferSize, revision, logger);
-        _executor = new SqliteExecutor(writer, readConnectionString, timeProvider, _hub, logger);
+        _executor = executor;
         _sweeper = new ExpirySweeper(
             timeProvider, options.SweepInterval ?? SqliteBackendOptions.DefaultSweepInterval, SweepExpiredAsync, logger);
     }
@@ -45,57 +42,10 @@ public sealed class SqliteBackend : IBackend
         options.Validate();
         logger ??= NullLogger.Instance;
 
-        var inMemory = options.Path == SqliteBackendOptions.InMemory;
-        var path = inMemory ? options.Path : Path.GetFullPath(options.Path);
-        var timeoutSeconds = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds);
-        string? readConnectionString = null;
-        string writeConnectionString;
-        if (inMemory)
-        {
-            writeConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
-        }
-        else
-        {
-            SqliteFiles.PrepareDatabaseFile(path, logger);
-            writeConnectionString = new SqliteConnectionStringBuilder
-            {
-                DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = timeoutSeconds,
-            }.ToString();
-            readConnectionString = new SqliteConnectionStringBuilder
-            {
-                DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = true, DefaultTimeout = timeoutSeconds,
-            }.ToString();
-        }
-
-        var writer = new SqliteConnection(writeConnectionString);
-        try
-        {
-            await writer.OpenAsync(cancellationToken);
-            var (journalMode, revision) = SqliteSchema.Initialize(writer, options.BusyTimeout);
-            if (!inMemory)
-            {
-                SqliteFiles.RestrictSidecars(path, logger);
-                if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
-                {
-                    StorageLog.NotWal(logger, path, journalMode);
-                }
-            }
-
-            StorageLog.SqliteOpened(logger, path, journalMode, revision);
-            return new SqliteBackend(options, writer, readConnectionString, path, revision, timeProvider, logger);
-        }
-        catch (SqliteException exception)
-        {
-            await writer.DisposeAsync();
-            throw FerryException.Unavailable(
-                $"cannot open the storage database {path}: {exception.Message}; check that it is a Ferry database and that this user may write it",
-                exception);
-        }
-        catch
-        {
-            await writer.DisposeAsync();
-            throw;
-        }
+        var (executor, revision) = await SqliteExecutor.OpenAsync(
+            options.Path, options.BusyTimeout, timeProvider, logger, SqliteSchema.Initialize, cancellationToken);
+        StorageLog.SqliteOpened(logger, executor.Path, executor.JournalMode, revision);
+        return new SqliteBackend(options, executor, revision, timeProvider, logger);
     }
 
     public ValueTask<Item?> GetAsync(string key, CancellationToken cancellationToken)
@@ -107,7 +57,7 @@ public sealed class SqliteBackend : IBackend
     public ValueTask<Item> CreateAsync(Item item, CancellationToken cancellationToken)
     {
         BackendArguments.Item(item);
-        return _executor.WriteAsync("create", scope => scope.GetLive(item.Key) is null
+        return WriteAsync("create", scope => scope.GetLive(item.Key) is null
             ? scope.Upsert(item)
             : throw FerryException.AlreadyExists($"key {item.Key} already exists"), cancellationToken);
     }
@@ -115,13 +65,13 @@ public sealed class SqliteBackend : IBackend
     public ValueTask<Item> PutAsync(Item item, CancellationToken cancellationToken)
     {
         BackendArguments.Item(item);
-        return _executor.WriteAsync("put", scope => scope.Upsert(item), cancellationToken);
+        return WriteAsync("put", scope => scope.Upsert(item), cancellationToken);
     }
 
     public ValueTask<Item> UpdateAsync(Item item, CancellationToken cancellationToken)
     {
         BackendArguments.Item(item);
-        return _executor.WriteAsync("update", scope => scope.GetLive(item.Key) is not null
+        return WriteAsync("update", scope => scope.GetLive(item.Key) is not null
             ? scope.Upsert(item)
             : throw FerryException.NotFound($"key {item.Key} does not exist"), cancellationToken);
     }
@@ -129,7 +79,7 @@ public sealed class SqliteBackend : IBackend
     public ValueTask<Item> CompareAndSwapAsync(Item expected, Item replacement, CancellationToken cancellationToken)
     {
         BackendArguments.CompareAndSwap(expected, replacement);
-        return _executor.WriteAsync("compare-and-swap", scope =>
+        return WriteAsync("compare-and-swap", scope =>
         {
             var current = scope.GetLive(expected.Key) ?? throw FerryException.NotFound($"key {expected.Key} does not exist");
             return current.Value.Span.SequenceEqual(expected.Value.Span)
@@ -141,7 +91,7 @@ public sealed class SqliteBackend : IBackend
     public async ValueTask DeleteAsync(string key, CancellationToken cancellationToken)
     {
         BackendArguments.Key(key);
-        await _executor.WriteAsync("delete", scope =>
+        await WriteAsync("delete", scope =>
         {
             // An expired row is absent to the caller even though the sweeper has not removed it yet.
             if (scope.GetLive(key) is null)
@@ -162,13 +112,13 @@ public sealed class SqliteBackend : IBackend
     public async ValueTask DeleteRangeAsync(string startKey, string endKey, CancellationToken cancellationToken)
     {
         BackendArguments.Range(startKey, endKey);
-        await _executor.WriteAsync("delete range", scope => scope.DeleteRange(startKey, endKey), cancellationToken);
+        await WriteAsync("delete range", scope => scope.DeleteRange(startKey, endKey), cancellationToken);
     }
 
     public ValueTask<long> AtomicWriteAsync(IReadOnlyList<Condition> conditions, IReadOnlyList<WriteAction> actions, CancellationToken cancellationToken)
     {
         BackendArguments.AtomicWrite(conditions, actions);
-        return _executor.WriteAsync("atomic write", scope =>
+        return WriteAsync("atomic write", scope =>
         {
             // Every condition sees the state before any action of this write.
             foreach (var condition in conditions)
@@ -216,13 +166,27 @@ public sealed class SqliteBackend : IBackend
         StorageLog.Closed(_logger, _displayPath);
     }
 
+    /// <summary>A write through a <see cref="WriteScope"/>; its change events are published after the commit.</summary>
+    private ValueTask<T> WriteAsync<T>(string operation, Func<WriteScope, T> write, CancellationToken cancellationToken) =>
+        AwaitResult(_executor.WriteAsync(
+            operation,
+            (transaction, nowMs) =>
+            {
+                var scope = new WriteScope(transaction.Connection!, transaction, nowMs);
+                return (Result: write(scope), scope.Events);
+            },
+            committed => _hub.Publish(committed.Events),
+            cancellationToken));
+
+    private static async ValueTask<T> AwaitResult<T>(ValueTask<(T Result, IReadOnlyList<BackendEvent> Events)> write) => (await write).Result;
+
     /// <summary>Deletes expired items in batches, each its own transaction so writers are not held up for long.</summary>
     internal async ValueTask<int> SweepExpiredAsync(CancellationToken cancellationToken)
     {
         var total = 0;
         while (await _executor.ReadAsync("sweep check", SqliteQueries.AnyExpired, cancellationToken))
         {
-            var deleted = await _executor.WriteAsync("sweep", scope => scope.DeleteExpired(SweepBatchSize), cancellationToken);
+            var deleted = await WriteAsync("sweep", scope => scope.DeleteExpired(SweepBatchSize), cancellationToken);
             total += deleted;
             if (deleted < SweepBatchSize)
             {

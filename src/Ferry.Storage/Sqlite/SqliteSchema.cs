@@ -28,8 +28,17 @@ internal static class SqliteSchema
         INSERT OR IGNORE INTO meta (name, value) VALUES ('revision', 0);
         """;
 
-    /// <summary>Sets the pragmas, creates or checks the schema; returns the journal mode and the current revision.</summary>
-    public static (string JournalMode, long Revision) Initialize(SqliteConnection connection, TimeSpan busyTimeout)
+    /// <summary>Creates or checks the backend's tables; returns the current revision.</summary>
+    public static long Initialize(SqliteConnection connection)
+    {
+        using var transaction = Migrate(connection, Version, CreateTables, "storage");
+        var revision = Scalar<long>(connection, "SELECT value FROM meta WHERE name = 'revision';", transaction);
+        transaction.Commit();
+        return revision;
+    }
+
+    /// <summary>Sets the connection pragmas every Ferry database uses; returns the journal mode SQLite granted.</summary>
+    public static string ApplyPragmas(SqliteConnection connection, TimeSpan busyTimeout)
     {
         // busy_timeout first, so the statements below wait out another process holding the file.
         Execute(connection, $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds};");
@@ -38,20 +47,34 @@ internal static class SqliteSchema
         // WAL mode and loses at most the last commits on power loss, which is the usual trade for this mode.
         var journalMode = Scalar<string>(connection, "PRAGMA journal_mode = WAL;");
         Execute(connection, "PRAGMA synchronous = NORMAL;");
+        return journalMode;
+    }
 
-        using var transaction = connection.BeginTransaction();
-        var version = Scalar<long>(connection, "PRAGMA user_version;", transaction);
-        if (version > Version)
+    /// <summary>
+    /// In a new transaction (returned, for the caller to finish and commit): refuses a file whose user_version is newer
+    /// than <paramref name="version"/>, runs the idempotent <paramref name="createTables"/> and records the version.
+    /// </summary>
+    public static SqliteTransaction Migrate(SqliteConnection connection, int version, string createTables, string what)
+    {
+        var transaction = connection.BeginTransaction();
+        try
         {
-            throw new InvalidOperationException(
-                $"the storage database has schema version {version}, newer than the {Version} this Ferry understands; upgrade Ferry");
-        }
+            var found = Scalar<long>(connection, "PRAGMA user_version;", transaction);
+            if (found > version)
+            {
+                throw new InvalidOperationException(
+                    $"the {what} database has schema version {found}, newer than the {version} this Ferry understands; upgrade Ferry");
+            }
 
-        Execute(connection, CreateTables, transaction);
-        Execute(connection, $"PRAGMA user_version = {Version};", transaction);
-        var revision = Scalar<long>(connection, "SELECT value FROM meta WHERE name = 'revision';", transaction);
-        transaction.Commit();
-        return (journalMode, revision);
+            Execute(connection, createTables, transaction);
+            Execute(connection, $"PRAGMA user_version = {version};", transaction);
+            return transaction;
+        }
+        catch
+        {
+            transaction.Dispose();
+            throw;
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)

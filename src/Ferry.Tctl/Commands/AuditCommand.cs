@@ -2,14 +2,22 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Ferry.Client.Cli;
+using Ferry.Client.Http;
 using Ferry.Core.Audit;
 using Ferry.Core.Time;
 
 namespace Ferry.Tctl.Commands;
 
-/// <summary>tctl audit ls: recent audit events, newest first (auditor or editor roles).</summary>
+/// <summary>
+/// tctl audit ls: recent audit events, newest first (auditor or editor roles). It pages through auth's answers with
+/// their cursor until --limit events are shown; when more match, text output says so on stderr (JSON output stays a
+/// plain array, so jq pipelines keep working).
+/// </summary>
 internal static class AuditCommand
 {
+    /// <summary>Events asked for per request: auth's default page, small enough that no answer is large.</summary>
+    internal const int PageSize = 100;
+
     private static readonly string[] CommonFields = ["event", "code", "time", "uid", "cluster_name", "user", "success", "error"];
 
     public static Command Build(TctlContext context)
@@ -17,21 +25,31 @@ internal static class AuditCommand
         var since = new Option<string>("--since") { Description = "How far back to look (Go duration, e.g. 1h, 30m, 7d is 168h)", DefaultValueFactory = _ => "24h" };
         var type = new Option<string[]>("--type") { Description = "Only events of this type (repeatable), e.g. user.login", AllowMultipleArgumentsPerToken = true };
         var user = new Option<string?>("--user") { Description = "Only events by this user" };
-        var limit = new Option<int>("--limit") { Description = "At most this many events", DefaultValueFactory = _ => 100 };
+        var limit = new Option<int>("--limit") { Description = "At most this many events (fetched in pages of 100)", DefaultValueFactory = _ => 100 };
         var format = OutputFormats.Option();
         var ls = new Command("ls", "List audit events") { since, type, user, limit, format };
         ls.SetAction(async (parse, ct) =>
         {
             var window = GoDuration.Parse(parse.GetValue(since)!);
+            var max = parse.GetValue(limit);
+            if (max < 1)
+            {
+                throw Core.Errors.FerryException.BadParameter("--limit must be at least 1");
+            }
+
+            var outputFormat = OutputFormats.Parse(parse.GetValue(format));
+            if (outputFormat == OutputFormat.Yaml)
+            {
+                throw Core.Errors.FerryException.BadParameter("tctl audit ls supports --format text or json");
+            }
+
             using var client = context.Connect(parse);
-            var events = await client.SearchEventsAsync(DateTimeOffset.UtcNow - window, parse.GetValue(type) ?? [], parse.GetValue(user), parse.GetValue(limit), ct);
-            switch (OutputFormats.Parse(parse.GetValue(format)))
+            var (events, more) = await ReadAsync(client, DateTimeOffset.UtcNow - window, parse.GetValue(type) ?? [], parse.GetValue(user), max, ct);
+            switch (outputFormat)
             {
                 case OutputFormat.Json:
                     await context.Console.Out.WriteLineAsync(JsonSerializer.Serialize(events, new JsonSerializerOptions { WriteIndented = true }));
                     break;
-                case OutputFormat.Yaml:
-                    throw Core.Errors.FerryException.BadParameter("tctl audit ls supports --format text or json");
                 default:
                     TableWriter.Write(context.Console.Out, ["Time (UTC)", "Event", "Code", "User", "Result", "Details"], events.Select(e => (IReadOnlyList<string>)
                     [
@@ -42,6 +60,12 @@ internal static class AuditCommand
                         e.Success ? "success" : "failure" + (e.Error is null ? "" : ": " + e.Error),
                         Details(e),
                     ]));
+                    if (more)
+                    {
+                        await context.Console.Error.WriteLineAsync(
+                            $"More events match than the {max} shown; see older ones with a larger --limit (e.g. --limit={(long)max * 10}) or narrow them with --since, --type or --user.");
+                    }
+
                     break;
             }
 
@@ -49,6 +73,23 @@ internal static class AuditCommand
         });
         var command = new Command("audit", "Inspect the audit log") { ls };
         return command;
+    }
+
+    /// <summary>Pages until <paramref name="limit"/> events are read or none are left; says whether more match.</summary>
+    private static async Task<(List<AuditEvent> Events, bool More)> ReadAsync(
+        AuthClient client, DateTimeOffset since, IReadOnlyList<string> types, string? user, int limit, CancellationToken ct)
+    {
+        var events = new List<AuditEvent>(Math.Min(limit, PageSize));
+        string? cursor = null;
+        do
+        {
+            var page = await client.SearchEventsAsync(since, types, user, Math.Min(PageSize, limit - events.Count), cursor, ct);
+            events.AddRange(page.Events);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null && events.Count < limit);
+
+        return (events, cursor is not null);
     }
 
     private static string Details(AuditEvent auditEvent) =>

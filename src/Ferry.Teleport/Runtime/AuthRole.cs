@@ -6,6 +6,7 @@ using Ferry.Config;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
 using Ferry.Storage;
+using Ferry.Storage.Audit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 
@@ -32,7 +33,8 @@ internal sealed class AuthRole : IAsyncDisposable
     /// <summary>host:port other services in this process dial to reach the auth API.</summary>
     public string DialAddress { get; }
 
-    public static async Task<AuthRole> StartAsync(FileConfig config, IBackend backend, string hostId, ProcessContext context, CancellationToken cancellationToken)
+    public static async Task<AuthRole> StartAsync(
+        FileConfig config, IBackend backend, IAuditStore auditStore, string hostId, ProcessContext context, CancellationToken cancellationToken)
     {
         var teleport = config.Teleport;
         var auth = config.Auth;
@@ -43,7 +45,7 @@ internal sealed class AuthRole : IAsyncDisposable
             ProxyPublicAddrs = config.Proxy.Enabled ? ProxyRole.PublicAddrs(config) : [],
             AppPublicAddrs = auth.AppPublicAddrs,
         };
-        var server = await AuthServer.InitializeAsync(backend, options, context.Time, cancellationToken, context.LoggerFactory);
+        var server = await AuthServer.InitializeAsync(backend, auditStore, options, context.Time, cancellationToken, context.LoggerFactory);
         var identities = new LocalIdentities(context.Time, context.LoggerFactory.CreateLogger("Ferry.Teleport.Identities"));
 
         var listen = ListenAddress.Parse(auth.ListenAddr.ToString(), "auth_service.listen_addr");

@@ -1,13 +1,14 @@
 using Ferry.Config;
 using Ferry.Core.Errors;
 using Ferry.Storage;
+using Ferry.Storage.Audit;
 using Ferry.Storage.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace Ferry.Teleport.Runtime;
 
 /// <summary>
-/// One `teleport start`: opens storage, starts the enabled services in dependency order (auth, proxy, app),
+/// One `teleport start`: opens storage (the backend and the audit log), starts the enabled services in dependency order (auth, proxy, app),
 /// and stops them in reverse on shutdown.
 /// </summary>
 internal sealed class TeleportProcess : IAsyncDisposable
@@ -26,7 +27,9 @@ internal sealed class TeleportProcess : IAsyncDisposable
             {
                 var backend = await OpenBackendAsync(config, context, cancellationToken);
                 process._running.Add(backend);
-                auth = await AuthRole.StartAsync(config, backend, hostId, context, cancellationToken);
+                var auditStore = await OpenAuditStoreAsync(config, context, cancellationToken);
+                process._running.Add(auditStore);
+                auth = await AuthRole.StartAsync(config, backend, auditStore, hostId, context, cancellationToken);
                 process._running.Add(auth);
             }
 
@@ -63,6 +66,14 @@ internal sealed class TeleportProcess : IAsyncDisposable
             context.LoggerFactory.CreateLogger("Ferry.Storage"),
             cancellationToken);
     }
+
+    /// <summary>The audit log's own SQLite file under data_dir, beside whatever backend holds the rest.</summary>
+    private static async Task<IAuditStore> OpenAuditStoreAsync(FileConfig config, ProcessContext context, CancellationToken cancellationToken) =>
+        await SqliteAuditStore.OpenAsync(
+            new SqliteAuditStoreOptions { Path = ConfigDefaults.AuditSqlitePath(config.Teleport.DataDir) },
+            context.Time,
+            context.LoggerFactory.CreateLogger("Ferry.Storage"),
+            cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

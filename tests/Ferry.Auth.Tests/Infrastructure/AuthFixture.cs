@@ -3,21 +3,23 @@ using System.Security.Cryptography.X509Certificates;
 using Ferry.Core.Api;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
+using Ferry.Storage.Audit;
 using Ferry.Storage.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Ferry.Auth.Tests.Infrastructure;
 
-/// <summary>A real auth server on an in-memory SQLite backend with a fake clock (bcrypt cost lowered for speed).</summary>
+/// <summary>A real auth server on an in-memory SQLite backend and audit store with a fake clock (bcrypt cost lowered for speed).</summary>
 internal sealed class AuthFixture : IAsyncDisposable
 {
     public const string Password = "correct-horse-battery-staple";
 
     private readonly SqliteBackend _backend;
 
-    private AuthFixture(SqliteBackend backend, AuthServer server, FakeTimeProvider time)
+    private AuthFixture(SqliteBackend backend, SqliteAuditStore auditStore, AuthServer server, FakeTimeProvider time)
     {
         _backend = backend;
+        AuditStore = auditStore;
         Server = server;
         Time = time;
     }
@@ -25,18 +27,23 @@ internal sealed class AuthFixture : IAsyncDisposable
     public AuthServer Server { get; }
     public FakeTimeProvider Time { get; }
 
+    /// <summary>The store under the audit log, for reading what was stored exactly as stored.</summary>
+    public IAuditStore AuditStore { get; }
+
     public static Task<AuthFixture> StartAsync(SecondFactorMode secondFactor = SecondFactorMode.Off) => StartAsync(options => options with { SecondFactor = secondFactor });
 
     public static async Task<AuthFixture> StartAsync(Func<AuthServerOptions, AuthServerOptions> configure)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         var backend = await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = SqliteBackendOptions.InMemory }, time, null, CancellationToken.None);
+        var auditStore = await SqliteAuditStore.OpenAsync(new SqliteAuditStoreOptions { Path = SqliteBackendOptions.InMemory }, time, null, CancellationToken.None);
         var server = await AuthServer.InitializeAsync(
             backend,
+            auditStore,
             configure(new AuthServerOptions { ClusterName = "test.cluster", BcryptWorkFactor = 4, ProxyPublicAddrs = ["proxy.test:3080"] }),
             time,
             CancellationToken.None);
-        return new AuthFixture(backend, server, time);
+        return new AuthFixture(backend, auditStore, server, time);
     }
 
     public async Task<CreateUserResultInfo> AddUserAsync(string name, IReadOnlyList<string> roles, string? password = Password)
@@ -61,11 +68,12 @@ internal sealed class AuthFixture : IAsyncDisposable
     public FerryIdentity Verify(LoginResponse response) => Server.Verifier.Verify(X509Certificate2.CreateFromPem(response.CertPem));
 
     public async Task<IReadOnlyList<Core.Audit.AuditEvent>> EventsAsync(string type) =>
-        await Server.Audit.SearchAsync(new Ferry.Auth.Audit.AuditQuery { Types = [type] }, CancellationToken.None);
+        (await Server.Audit.SearchAsync(new AuditQuery { Types = [type], Limit = AuditQuery.MaxLimit }, CancellationToken.None)).Events;
 
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
+        await AuditStore.DisposeAsync();
         await _backend.DisposeAsync();
     }
 }

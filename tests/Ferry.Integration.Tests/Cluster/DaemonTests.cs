@@ -40,7 +40,7 @@ public sealed class DaemonTests
     }
 
     [Fact]
-    public async Task Sigterm_StopsGracefully_AndARestartKeepsUsersAndTheCaPin()
+    public async Task Sigterm_StopsGracefully_AndARestartKeepsUsersTheCaPinAndTheAuditLog()
     {
         await using var cluster = await TestCluster.StartAsync();
         await cluster.AddUserAsync("alice", "access", "correct-horse-battery-staple");
@@ -52,9 +52,15 @@ public sealed class DaemonTests
         await cluster.StartProcessAsync();
         Assert.Equal(pin, CaPin((await cluster.TctlLocalAsync(["status"])).EnsureSuccess("status after restart").Stdout));
         (await cluster.LoginAsync("alice", "correct-horse-battery-staple")).EnsureSuccess("login after restart");
+        var audit = (await cluster.TctlLocalAsync(["audit", "ls", "--type=user.create", "--format=json"])).EnsureSuccess("audit ls after restart");
+        Assert.Contains("\"name\": \"alice\"", audit.Stdout);
 
-        // Secrets at rest are owner-only.
-        foreach (var file in new[] { Path.Combine(cluster.DataDir, "backend", "sqlite.db"), Path.Combine(cluster.DataDir, "identities", "admin.pem") })
+        // Secrets at rest (and the audit log) are owner-only.
+        foreach (var file in new[]
+        {
+            Path.Combine(cluster.DataDir, "backend", "sqlite.db"), Path.Combine(cluster.DataDir, "log", "audit.db"),
+            Path.Combine(cluster.DataDir, "identities", "admin.pem"),
+        })
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         }

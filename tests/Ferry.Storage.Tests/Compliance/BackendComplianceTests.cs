@@ -1,6 +1,5 @@
 using System.Text;
 using Ferry.Core.Errors;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Ferry.Storage.Tests.Compliance;
 
@@ -11,19 +10,11 @@ namespace Ferry.Storage.Tests.Compliance;
 ///
 /// Files by area: this one (setup, helpers, single-key operations), .Range, .Atomic, .Expiry, .Watch, .Concurrency.
 /// </summary>
-public abstract partial class BackendComplianceTests : IAsyncLifetime
+public abstract partial class BackendComplianceTests : StoreComplianceTests<IBackend>
 {
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(10);
-    private readonly CancellationTokenSource _testTimeout = new(TimeSpan.FromMinutes(1));
-    private IBackend? _backend;
 
-    /// <summary>A fixed start so expiry arithmetic in failures is easy to read.</summary>
-    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
-
-    protected IBackend Backend => _backend ?? throw new InvalidOperationException("the backend is not open");
-
-    /// <summary>Fails a hung test instead of hanging the run.</summary>
-    protected CancellationToken Ct => _testTimeout.Token;
+    protected IBackend Backend => Opened;
 
     /// <summary>Writes that certainly overflow one watcher's buffer; a backend with a small test buffer may lower it.</summary>
     protected virtual int WatchOverflowWrites => 5000;
@@ -31,21 +22,7 @@ public abstract partial class BackendComplianceTests : IAsyncLifetime
     /// <summary>Opens a new, empty backend whose expiry and sweeping follow <paramref name="time"/>.</summary>
     protected abstract Task<IBackend> CreateBackendAsync(TimeProvider time);
 
-    /// <summary>Removes what <see cref="CreateBackendAsync"/> made (files, schemas), after the backend is disposed.</summary>
-    protected virtual Task CleanupAsync() => Task.CompletedTask;
-
-    public async Task InitializeAsync() => _backend = await CreateBackendAsync(Time);
-
-    public async Task DisposeAsync()
-    {
-        if (_backend is not null)
-        {
-            await _backend.DisposeAsync();
-        }
-
-        await CleanupAsync();
-        _testTimeout.Dispose();
-    }
+    protected sealed override Task<IBackend> OpenStoreAsync(TimeProvider time) => CreateBackendAsync(time);
 
     [Fact]
     public async Task Get_Missing_ReturnsNull()
@@ -221,11 +198,4 @@ public abstract partial class BackendComplianceTests : IAsyncLifetime
     protected static byte[] Bytes(string value) => Encoding.UTF8.GetBytes(value);
 
     protected static string Text(Item item) => Encoding.UTF8.GetString(item.Value.Span);
-
-    protected static async Task<FerryException> AssertFailsAsync(ErrorKind kind, Func<Task> action)
-    {
-        var exception = await Assert.ThrowsAsync<FerryException>(action);
-        Assert.Equal(kind, exception.Kind);
-        return exception;
-    }
 }

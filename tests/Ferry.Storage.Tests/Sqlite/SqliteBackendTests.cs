@@ -8,7 +8,7 @@ namespace Ferry.Storage.Tests.Sqlite;
 public sealed class SqliteBackendTests : BackendComplianceTests
 {
     private const int TestWatchBuffer = 64;
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "ferry-storage-" + Guid.NewGuid().ToString("N"));
+    private readonly string _directory = SqliteTestFiles.NewDirectory("ferry-storage-");
 
     private string DatabasePath => Path.Combine(_directory, "data", "ferry.db");
 
@@ -18,11 +18,7 @@ public sealed class SqliteBackendTests : BackendComplianceTests
 
     protected override Task CleanupAsync()
     {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-
+        SqliteTestFiles.Delete(_directory);
         return Task.CompletedTask;
     }
 
@@ -36,13 +32,7 @@ public sealed class SqliteBackendTests : BackendComplianceTests
 
         await Backend.PutAsync(NewItem("/secret", "ca private key"), Ct);
 
-        const UnixFileMode ownerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        Assert.Equal(ownerReadWrite, File.GetUnixFileMode(DatabasePath));
-        Assert.True(File.Exists(DatabasePath + "-wal"), "WAL mode should keep a -wal file beside the database");
-        Assert.Equal(ownerReadWrite, File.GetUnixFileMode(DatabasePath + "-wal"));
-        Assert.Equal(ownerReadWrite, File.GetUnixFileMode(DatabasePath + "-shm"));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
-            File.GetUnixFileMode(Path.GetDirectoryName(DatabasePath)!));
+        SqliteTestFiles.AssertOwnerOnlyInWalMode(DatabasePath);
     }
 
     [Fact]
@@ -109,9 +99,7 @@ public sealed class SqliteBackendTests : BackendComplianceTests
     public async Task Open_FileThatIsNotADatabase_ThrowsUnavailable()
     {
         await Backend.DisposeAsync();
-        File.Delete(DatabasePath + "-wal");
-        File.Delete(DatabasePath + "-shm");
-        await File.WriteAllTextAsync(DatabasePath, new string('x', 4096), Ct);
+        await SqliteTestFiles.ReplaceWithGarbageAsync(DatabasePath, Ct);
 
         await AssertFailsAsync(ErrorKind.Unavailable, async () => await OpenAsync(Time));
     }

@@ -18,6 +18,7 @@ internal sealed class FakePortal : IWebPortal
     public bool CanReadAudit { get; set; } = true;
     public string SignupUser { get; set; } = "ann";
     public Exception? ListAppsFailure { get; set; }
+    public Exception? AuditFailure { get; set; }
     public ConcurrentQueue<string> Calls { get; } = new();
 
     public Task<WebSession> SignInAsync(string user, string password, string? otpCode, string? remoteAddr, CancellationToken cancellationToken)
@@ -64,10 +65,18 @@ internal sealed class FakePortal : IWebPortal
         return Task.FromResult(new Uri($"https://{appName}.fake.test/x-ferry-auth?token=t"));
     }
 
-    public Task<IReadOnlyList<AuditEvent>> SearchEventsAsync(WebSession session, AuditSearch search, CancellationToken cancellationToken)
+    /// <summary>What the audit search answers, by the cursor asked for (null: the first page); default: all of <see cref="Events"/>.</summary>
+    public Dictionary<string, AuditEventsResponse> AuditPages { get; } = new(StringComparer.Ordinal);
+
+    public Task<AuditEventsResponse> SearchEventsAsync(WebSession session, AuditSearch search, CancellationToken cancellationToken)
     {
-        Calls.Enqueue($"audit user={search.User} type={search.Type} since={(search.Since is null ? "none" : "set")}");
-        return Task.FromResult<IReadOnlyList<AuditEvent>>(Events);
+        Calls.Enqueue($"audit user={search.User} type={search.Type} since={(search.Since is null ? "none" : "set")} cursor={search.Cursor ?? "none"}");
+        if (AuditFailure is { } failure)
+        {
+            return Task.FromException<AuditEventsResponse>(failure);
+        }
+
+        return Task.FromResult(AuditPages.TryGetValue(search.Cursor ?? "", out var page) ? page : new AuditEventsResponse { Events = Events });
     }
 
     public Task<SignupInfoResponse> GetSignupAsync(string token, CancellationToken cancellationToken) => token == "good"

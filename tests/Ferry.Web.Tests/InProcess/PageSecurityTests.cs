@@ -20,6 +20,7 @@ public sealed class PageSecurityTests : IAsyncLifetime
     [InlineData("/web/apps", true)]
     [InlineData("/web/apps/aws/launch", true)]
     [InlineData("/web/audit", true)]
+    [InlineData("/web/audit?since=7d&cursor=abc", true)]
     [InlineData("/web/invite/good", false)]
     [InlineData("/web/invite/bad", false)]
     [InlineData("/web/nope", false)]

@@ -108,11 +108,72 @@ public sealed partial class RenderingTests : IAsyncLifetime
         using var response = await _host.GetAsync("/web/audit?user=ann&type=app.session.start&since=1h", cookie);
         var html = await response.Content.ReadAsStringAsync();
 
-        Assert.Contains("audit user=ann type=app.session.start since=set", _host.Portal.Calls);
+        Assert.Contains("audit user=ann type=app.session.start since=set cursor=none", _host.Portal.Calls);
         Assert.Contains("&quot;aws_role_arn&quot;: &quot;arn:aws:iam::123456789012:role/R&quot;", html);
         Assert.Contains("<option value=\"1h\" selected>", html);
         using var all = await _host.GetAsync("/web/audit?since=all", cookie);
-        Assert.Contains("audit user= type= since=none", _host.Portal.Calls);
+        Assert.Contains("audit user= type= since=none cursor=none", _host.Portal.Calls);
+    }
+
+    [Fact]
+    public async Task Audit_OlderEventsLink_KeepsTheFiltersAndCarriesTheCursor_AndTheLastPageSaysSo()
+    {
+        const string cursor = "c/1+&<x\"" ; // characters a cursor must survive in a URL and an attribute
+        _host.Portal.AuditPages[""] = new AuditEventsResponse
+        {
+            Events = [new AuditEvent { Type = "user.login", Code = "T1000I", Time = DateTimeOffset.UtcNow, Id = "newer", User = "ann" }],
+            NextCursor = cursor,
+        };
+        _host.Portal.AuditPages[cursor] = new AuditEventsResponse
+        {
+            Events = [new AuditEvent { Type = "user.login", Code = "T1000I", Time = DateTimeOffset.UtcNow.AddHours(-1), Id = "older", User = "ann" }],
+            NextCursor = null,
+        };
+        var (cookie, _) = _host.SignedIn();
+
+        using var first = await _host.GetAsync("/web/audit?user=ann&type=user.login&since=7d", cookie);
+        var firstHtml = await first.Content.ReadAsStringAsync();
+
+        const string olderHref = "/web/audit?user=ann&amp;type=user.login&amp;since=7d&amp;cursor=c%2F1%2B%26%3Cx%22";
+        Assert.Contains($"""<a class="btn" href="{olderHref}" rel="next" data-testid="audit-older">Older events</a>""", firstHtml);
+        Assert.DoesNotContain("audit-newest", firstHtml);
+        Assert.DoesNotContain("audit-end", firstHtml);
+
+        using var second = await _host.GetAsync(System.Net.WebUtility.HtmlDecode(olderHref), cookie);
+        var secondHtml = await second.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Contains($"audit user=ann type=user.login since=set cursor={cursor}", _host.Portal.Calls);
+        Assert.Contains("data-event=\"user.login\"", secondHtml);
+        Assert.Contains("1 older event", secondHtml);
+        Assert.Contains("data-testid=\"audit-end\"", secondHtml);
+        Assert.DoesNotContain("audit-older", secondHtml);
+        Assert.Contains("""<a class="btn btn-quiet" href="/web/audit?user=ann&amp;type=user.login&amp;since=7d" data-testid="audit-newest">""", secondHtml);
+        Assert.Contains("<option value=\"7d\" selected>", secondHtml);
+        AssertNoInlineCode(secondHtml, "/web/audit?cursor=...");
+    }
+
+    [Fact]
+    public async Task Audit_OnePageOnly_HasNoPager()
+    {
+        _host.Portal.Events.Add(new AuditEvent { Type = "user.login", Code = "T1000I", Time = DateTimeOffset.UtcNow, Id = "1", User = "ann" });
+        var (cookie, _) = _host.SignedIn();
+
+        using var response = await _host.GetAsync("/web/audit", cookie);
+
+        Assert.DoesNotContain("audit-pager", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Audit_ACursorAuthRefuses_ShowsItsMessage()
+    {
+        _host.Portal.AuditFailure = FerryException.BadParameter("the audit cursor is not valid: pass back the next_cursor of the previous page unchanged");
+        var (cookie, _) = _host.SignedIn();
+
+        using var response = await _host.GetAsync("/web/audit?cursor=forged", cookie);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("The audit cursor is not valid", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -8,7 +8,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Ferry.Proxy.Web.Ui.Endpoints;
 
-/// <summary>GET /web/audit: only for sessions whose roles may list events (auditor, editor); others get a 403 page.</summary>
+/// <summary>
+/// GET /web/audit: one page of events, only for sessions whose roles may list events (auditor, editor); others get a
+/// 403 page. ?cursor= (the "Older events" link) continues the same filters where the previous page ended.
+/// </summary>
 internal static class AuditEndpoints
 {
     private const int Limit = 200;
@@ -40,15 +43,17 @@ internal static class AuditEndpoints
         var type = Trimmed(query["type"]);
         var since = AuditPage.Windows.Any(w => w.Value == query["since"].ToString()) ? query["since"].ToString() : AuditPage.DefaultWindow;
         var window = AuditPage.Windows.First(w => w.Value == since).Window;
+        var cursor = Trimmed(query["cursor"]);
         var search = new AuditSearch
         {
             User = user,
             Type = type,
             Since = window is { } w ? ui.Time.GetUtcNow() - w : null,
             Limit = Limit,
+            Cursor = cursor,
         };
-        var events = await ui.Portal.SearchEventsAsync(session, search, http.RequestAborted);
-        return new PageResult(AuditPage.Render(ui.Layout, session, new AuditPage.Filters(user, type, since), Types, events, Limit));
+        var page = await ui.Portal.SearchEventsAsync(session, search, http.RequestAborted);
+        return new PageResult(AuditPage.Render(ui.Layout, session, new AuditPage.Filters(user, type, since, cursor), Types, page, Limit));
     }
 
     private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -1,16 +1,21 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Ferry.Core.Api;
 using Ferry.Core.Audit;
 using Ferry.Proxy.Web.Ui.Html;
 using Ferry.Proxy.WebSessions;
 
 namespace Ferry.Proxy.Web.Ui.Pages;
 
-/// <summary>The audit log: recent events (newest first), filtered by user, type and time window, each with all its fields.</summary>
+/// <summary>
+/// The audit log: one page of events (newest first), filtered by user, type and time window, each with all its fields,
+/// and links to older events (the page's cursor, same filters) and back to the newest.
+/// </summary>
 internal static class AuditPage
 {
-    public sealed record Filters(string? User, string? Type, string Since);
+    /// <summary>The filters of the page; <see cref="Cursor"/> is set on every page after the first.</summary>
+    public sealed record Filters(string? User, string? Type, string Since, string? Cursor = null);
 
     /// <summary>The time windows offered, as (query value, label, length); "all" has no lower bound.</summary>
     public static readonly IReadOnlyList<(string Value, string Label, TimeSpan? Window)> Windows =
@@ -30,14 +35,15 @@ internal static class AuditPage
     /// <summary>Fields worth a glance in the table; every field is in the expandable JSON.</summary>
     private static readonly string[] SummaryFields = ["app_name", "aws_role_arn", "name", "target", "aws_service", "status_code", "remote_addr", "login"];
 
-    public static Markup Render(Layout layout, WebSession session, Filters filters, IReadOnlyList<string> types, IReadOnlyList<AuditEvent> events, int limit)
+    public static Markup Render(Layout layout, WebSession session, Filters filters, IReadOnlyList<string> types, AuditEventsResponse page, int limit)
     {
-        var ordered = events.OrderByDescending(e => e.Time).ToList();
+        // Auth returns the page in (time, id) order already; sorting by time alone would reorder ties between pages.
+        var events = page.Events;
         var body = Markup.Of($"""
             <div class="page-head">
               <div>
                 <h1>Audit log</h1>
-                <p class="muted">{Count(ordered.Count, limit)} in <strong>{layout.ClusterName}</strong>, newest first.</p>
+                <p class="muted">{Count(events.Count, limit, filters.Cursor is not null)} in <strong>{layout.ClusterName}</strong>, newest first.</p>
               </div>
             </div>
             <form method="get" action="/web/audit" class="filters panel" data-testid="audit-filters">
@@ -63,7 +69,8 @@ internal static class AuditPage
                 <a class="btn btn-quiet" href="/web/audit">Reset</a>
               </div>
             </form>
-            {(ordered.Count == 0 ? NoEvents() : Table(ordered))}
+            {(events.Count == 0 ? NoEvents() : Table(events))}
+            {Paging(filters, page.NextCursor)}
             """);
         return layout.Page("Audit log", session, "audit", body);
     }
@@ -107,6 +114,44 @@ internal static class AuditPage
     }
 
 
+    /// <summary>"Older events" continues these filters at the page's cursor; "Newest events" starts them again.</summary>
+    private static Markup Paging(Filters filters, string? nextCursor)
+    {
+        if (nextCursor is null && filters.Cursor is null)
+        {
+            return Markup.Empty;
+        }
+
+        var newest = Markup.When(filters.Cursor is not null, Markup.Of($"""<a class="btn btn-quiet" href="{Href(filters, null)}" data-testid="audit-newest">Newest events</a>"""));
+        var older = nextCursor is null
+            ? Markup.Trusted("""<span class="muted" data-testid="audit-end">No older events match.</span>""")
+            : Markup.Of($"""<a class="btn" href="{Href(filters, nextCursor)}" rel="next" data-testid="audit-older">Older events</a>""");
+        return Markup.Of($"""<nav class="pager" aria-label="Audit pages" data-testid="audit-pager">{newest} {older}</nav>""");
+    }
+
+    /// <summary>This page's filters as a query string (each value escaped; the markup encodes the &amp;s).</summary>
+    private static string Href(Filters filters, string? cursor)
+    {
+        var query = new List<string>();
+        if (filters.User is not null)
+        {
+            query.Add("user=" + Uri.EscapeDataString(filters.User));
+        }
+
+        if (filters.Type is not null)
+        {
+            query.Add("type=" + Uri.EscapeDataString(filters.Type));
+        }
+
+        query.Add("since=" + Uri.EscapeDataString(filters.Since));
+        if (cursor is not null)
+        {
+            query.Add("cursor=" + Uri.EscapeDataString(cursor));
+        }
+
+        return "/web/audit?" + string.Join('&', query);
+    }
+
     private static Markup Option(string value, string label, bool selected) => selected
         ? Markup.Of($"""<option value="{value}" selected>{label}</option>""")
         : Markup.Of($"""<option value="{value}">{label}</option>""");
@@ -118,6 +163,7 @@ internal static class AuditPage
         </div>
         """);
 
-    private static string Count(int count, int limit) =>
-        count >= limit ? $"The latest {limit} events" : count == 1 ? "1 event" : $"{count} events";
+    private static string Count(int count, int limit, bool older) =>
+        older ? (count == 1 ? "1 older event" : $"{count} older events")
+        : count >= limit ? $"The latest {limit} events" : count == 1 ? "1 event" : $"{count} events";
 }

@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+using Ferry.Core.Audit;
+
+namespace Ferry.Core.Api;
+
+/// <summary>
+/// GET /v1/events: one page of audit events (newest first) and the cursor that continues the same search. next_cursor
+/// is always present, null on the last page, so a script can loop until it is null.
+/// </summary>
+public sealed record AuditEventsResponse
+{
+    public required IReadOnlyList<AuditEvent> Events { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? NextCursor { get; init; }
+}

@@ -1,0 +1,94 @@
+using System.Text;
+
+namespace Ferry.Storage.Audit;
+
+/// <summary>
+/// The audit statements every SQL store runs, in SQL that SQLite and PostgreSQL read alike: named @parameters,
+/// ON CONFLICT DO NOTHING, LIMIT, and the keyset condition written with OR rather than row values. Each store creates
+/// the table in its own dialect with these columns:
+/// event_time (64-bit integer: 100 ns ticks since the Unix epoch, UTC, so ordering is integer ordering and lossless),
+/// event_id, event_type, user_name (nullable), success (boolean), event_json (bytes); primary key (event_time, event_id).
+/// </summary>
+internal static class AuditSql
+{
+    public const string Insert = """
+        INSERT INTO audit_events (event_time, event_id, event_type, user_name, success, event_json)
+        VALUES (@time, @id, @type, @user, @success, @json)
+        ON CONFLICT (event_time, event_id) DO NOTHING;
+        """;
+
+    /// <summary>The columns <see cref="Search"/> selects, in this order.</summary>
+    public const string Columns = "event_time, event_id, event_type, user_name, success, event_json";
+
+    private static readonly long UnixEpochTicks = DateTimeOffset.UnixEpoch.UtcTicks;
+
+    public static long ToStoredTime(DateTimeOffset time) => time.UtcTicks - UnixEpochTicks;
+
+    public static DateTimeOffset FromStoredTime(long stored) => new(stored + UnixEpochTicks, TimeSpan.Zero);
+
+    /// <summary>The parameters of <see cref="Insert"/> for one record.</summary>
+    public static IReadOnlyList<(string Name, object? Value)> InsertParameters(AuditRecord record) =>
+    [
+        ("@time", ToStoredTime(record.Time)),
+        ("@id", record.Id),
+        ("@type", record.Type),
+        ("@user", record.User),
+        ("@success", record.Success),
+        ("@json", record.Json.ToArray()),
+    ];
+
+    /// <summary>
+    /// One page of <paramref name="query"/> after <paramref name="after"/>, asking for one row more than the limit: the
+    /// extra row says whether a next page exists without a second query.
+    /// </summary>
+    public static (string Sql, IReadOnlyList<(string Name, object? Value)> Parameters) Search(AuditQuery query, AuditCursor? after)
+    {
+        var conditions = new List<string>();
+        var parameters = new List<(string Name, object? Value)>();
+        if (query.From is { } from)
+        {
+            conditions.Add("event_time >= @from");
+            parameters.Add(("@from", ToStoredTime(from)));
+        }
+
+        if (query.To is { } to)
+        {
+            conditions.Add("event_time < @to");
+            parameters.Add(("@to", ToStoredTime(to)));
+        }
+
+        if (query.Types.Count > 0)
+        {
+            var names = query.Types.Distinct(StringComparer.Ordinal).Select((type, i) => (Name: $"@type{i}", Type: type)).ToList();
+            conditions.Add($"event_type IN ({string.Join(", ", names.Select(n => n.Name))})");
+            parameters.AddRange(names.Select(n => (n.Name, (object?)n.Type)));
+        }
+
+        if (query.User is { } user)
+        {
+            conditions.Add("user_name = @user");
+            parameters.Add(("@user", user));
+        }
+
+        var descending = query.Order == AuditOrder.Descending;
+        if (after is { } position)
+        {
+            // The first comparison bounds the index range; the second breaks ties between events of the same time.
+            var (bound, strict) = descending ? ("<=", "<") : (">=", ">");
+            conditions.Add($"event_time {bound} @after_time AND (event_time {strict} @after_time OR event_id {strict} @after_id)");
+            parameters.Add(("@after_time", position.Time));
+            parameters.Add(("@after_id", position.Id));
+        }
+
+        var direction = descending ? "DESC" : "ASC";
+        var sql = new StringBuilder($"SELECT {Columns} FROM audit_events");
+        if (conditions.Count > 0)
+        {
+            sql.Append(" WHERE ").AppendJoin(" AND ", conditions.Select(c => "(" + c + ")"));
+        }
+
+        sql.Append($" ORDER BY event_time {direction}, event_id {direction} LIMIT @limit;");
+        parameters.Add(("@limit", query.Limit + 1));
+        return (sql.ToString(), parameters);
+    }
+}
