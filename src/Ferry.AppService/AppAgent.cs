@@ -40,6 +40,9 @@ public sealed class AppAgent : IAsyncDisposable
 
     public TunnelClient Tunnel { get; private set; } = null!;
 
+    /// <summary>The apps this agent serves: those auth accepted (an app its join token does not allow is refused).</summary>
+    public IReadOnlyList<string> Serving { get; private set; } = [];
+
     public static async Task<AppAgent> StartAsync(AppServiceOptions options, ILoggerFactory loggerFactory, Action<ILoggingBuilder> configureLogging, TimeProvider time, CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger("Ferry.AppService");
@@ -73,6 +76,7 @@ public sealed class AppAgent : IAsyncDisposable
             var heartbeat = new HeartbeatLoop(auth, options, identity.HostId, loggerFactory.CreateLogger("Ferry.AppService.Heartbeat"));
             await heartbeat.StartAsync(cancellationToken);
             agent._parts.Add(heartbeat);
+            agent.Serving = options.Apps.Select(a => a.Name).Except(heartbeat.Refused, StringComparer.Ordinal).ToList();
 
             var audit = new AuditBatcher(NewAuthClient(), loggerFactory.CreateLogger("Ferry.AppService.Audit"));
             agent._parts.Add(audit);

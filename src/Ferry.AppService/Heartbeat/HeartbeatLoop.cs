@@ -37,8 +37,10 @@ internal sealed partial class HeartbeatLoop : IAsyncDisposable
         var refusals = await BeatAsync(cancellationToken);
         if (refusals.Count == _options.Apps.Count && refusals.Count > 0)
         {
-            throw refusals[0];
+            throw refusals[0].Error;
         }
+
+        Refused = refusals.Select(r => r.App).ToList();
 
         _loop = Task.Run(() => RunAsync(_stop.Token));
     }
@@ -63,10 +65,13 @@ internal sealed partial class HeartbeatLoop : IAsyncDisposable
         }
     }
 
+    /// <summary>The apps auth refused at start (their reasons are in the log).</summary>
+    public IReadOnlyList<string> Refused { get; private set; } = [];
+
     /// <summary>One heartbeat per app; returns auth's refusals (each already logged).</summary>
-    private async Task<List<FerryException>> BeatAsync(CancellationToken cancellationToken)
+    private async Task<List<(string App, FerryException Error)>> BeatAsync(CancellationToken cancellationToken)
     {
-        var refusals = new List<FerryException>();
+        var refusals = new List<(string App, FerryException Error)>();
         foreach (var app in _options.Apps)
         {
             try
@@ -82,7 +87,7 @@ internal sealed partial class HeartbeatLoop : IAsyncDisposable
             catch (FerryException e) when (e.Kind is ErrorKind.AccessDenied or ErrorKind.AlreadyExists or ErrorKind.BadParameter)
             {
                 LogRefused(_logger, app.Name, e.Message);
-                refusals.Add(e);
+                refusals.Add((app.Name, e));
             }
         }
 

@@ -60,8 +60,8 @@ internal sealed class AppRole : IAsyncDisposable
             Insecure = context.Insecure,
         };
         var agent = await AppAgent.StartAsync(options, context.LoggerFactory, context.ConfigureLogging, context.Time, cancellationToken);
-        await context.Console.WriteLineAsync($"[APP]    App service {Core.FerryVersion.Current} is serving {string.Join(", ", options.Apps.Select(a => a.Name))} through {proxyAddress}.");
-        context.Logger.LogInformation("App service started for {Apps} through {Proxy}", string.Join(",", options.Apps.Select(a => a.Name)), proxyAddress);
+        await context.Console.WriteLineAsync($"[APP]    App service {Core.FerryVersion.Current} is serving {string.Join(", ", agent.Serving)} through {proxyAddress}.");
+        context.Logger.LogInformation("App service started for {Apps} through {Proxy}", string.Join(",", agent.Serving), proxyAddress);
         return new AppRole(agent);
     }
 

@@ -21,6 +21,8 @@ public sealed class AgentFailureTests : IAsyncLifetime
         var down = await _aws.TshAwsAsync("alice", "dynamodb", "list-tables");
         Assert.NotEqual(0, down.ExitCode);
         Assert.Contains("no app service is connected for \"aws-dynamodb\"", down.Stderr);
+        var unserved = await AuditOutcomes.WaitForAsync(_aws.Cluster, "alice", e => !e.Success && e.Error.Contains("no app service is connected", StringComparison.Ordinal));
+        Assert.All(unserved, e => Assert.Equal(502, e.Status)); // written by the proxy: no agent ever saw the request
 
         // The agent kept its identity in data_dir: the (single-use in spirit) token is not needed again.
         File.Delete(_aws.TokenPath);
@@ -40,14 +42,21 @@ public sealed class AgentFailureTests : IAsyncLifetime
         var path = Path.Combine(_aws.Cluster.Directory, "narrowed.yaml");
         await File.WriteAllTextAsync(path, AwsCluster.GuideRole.Replace("    - arn:aws:iam::123456789000:role/ExampleTeleportDynamoDBRole", "    - arn:aws:iam::123456789000:role/SomethingElse", StringComparison.Ordinal) + "\n");
         (await _aws.Cluster.TctlLocalAsync(["create", "-f", path])).EnsureSuccess("narrow the role");
-        await Task.Delay(500); // the role caches follow auth's change feed
-        var before = _aws.Sandbox.RequestCount();
 
+        // The role caches follow auth's change feed: wait for the first refusal, then check one more reaches nothing.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while ((await _aws.TshAwsAsync("bob", "dynamodb", "list-tables")).ExitCode == 0 && DateTime.UtcNow < deadline)
+        {
+        }
+
+        var before = _aws.Sandbox.RequestCount();
         var denied = await _aws.TshAwsAsync("bob", "dynamodb", "list-tables");
 
         Assert.NotEqual(0, denied.ExitCode);
         Assert.Contains("AccessDenied", denied.Stderr);
         Assert.Equal(before, _aws.Sandbox.RequestCount());
+        var refusals = await AuditOutcomes.WaitForAsync(_aws.Cluster, "bob", e => !e.Success && e.Error.Contains("with this role is denied", StringComparison.Ordinal));
+        Assert.All(refusals, e => Assert.Equal(403, e.Status));
         await File.WriteAllTextAsync(path, AwsCluster.GuideRole + "\n");
         (await _aws.Cluster.TctlLocalAsync(["create", "-f", path])).EnsureSuccess("restore the role");
     }

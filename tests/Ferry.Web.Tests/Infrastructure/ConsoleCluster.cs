@@ -143,7 +143,7 @@ internal sealed partial class ConsoleCluster : IAsyncDisposable
 
     private async Task StartAgentAsync()
     {
-        var token = (await TctlAsync("tokens", "add", "--type=app", "--app-name=" + AppName, "--app-uri=" + AppUri, "--format=text")).EnsureSuccess("tokens add").Stdout.Trim();
+        var token = (await TctlAsync("tokens", "add", "--type=app", "--app-name=" + AppName, "--app-name=aws-billing", "--app-uri=" + AppUri, "--format=text")).EnsureSuccess("tokens add").Stdout.Trim();
         var tokenPath = Path.Combine(Directory, "token");
         await File.WriteAllTextAsync(tokenPath, token + "\n");
         var pin = CaPin().Match((await TctlAsync("status")).EnsureSuccess("status").Stdout).Value;
