@@ -62,6 +62,19 @@ public sealed class AgentFailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UnreachableAws_IsAuditedAsAFailureWithTheReason()
+    {
+        await _aws.AddLoggedInUserAsync("dan", "access,aws-dynamodb-access");
+        await _aws.Sandbox.DisposeAsync(); // AWS (moto) goes away: the agent cannot reach STS for dan's first request
+
+        var result = await _aws.TshAwsAsync("dan", "dynamodb", "list-tables");
+
+        Assert.NotEqual(0, result.ExitCode);
+        var failures = await AuditOutcomes.WaitForAsync(_aws.Cluster, "dan", e => !e.Success);
+        Assert.All(failures, e => Assert.Contains("cannot reach", e.Error, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ExpiredAppCertificate_IsRefused()
     {
         await _aws.Cluster.AddUserAsync("carl", "access,aws-dynamodb-access", AwsCluster.Password);
