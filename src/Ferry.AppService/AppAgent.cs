@@ -3,13 +3,13 @@ using Ferry.AppService.Aws;
 using Ferry.AppService.Handler;
 using Ferry.Cluster.Access;
 using Ferry.AppService.Heartbeat;
-using Ferry.AppService.Join;
 using Ferry.Aws.Endpoints;
 using Ferry.Aws.Federation;
 using Ferry.Aws.Http;
 using Ferry.Aws.SigV4;
 using Ferry.Aws.Sts;
 using Ferry.Cluster.Caching;
+using Ferry.Cluster.Join;
 using Ferry.Cluster.Locks;
 using Ferry.Hosting.Callers;
 using Ferry.Client.Http;
@@ -49,10 +49,23 @@ public sealed class AppAgent : IAsyncDisposable
         var agent = new AppAgent();
         try
         {
-            var identity = await Joiner.JoinOrLoadAsync(options, logger, cancellationToken);
+            var identity = await HostJoiner.JoinOrLoadAsync(
+                new JoinSettings(
+                    new Uri($"https://{options.ProxyAddress}/v1/webapi/"),
+                    $"the proxy at {options.ProxyAddress}",
+                    SystemRoles.App,
+                    SystemRoles.Proxy,
+                    AdminIdentity.HostIdentityPath(options.DataDir, SystemRoles.App),
+                    options.JoinToken,
+                    options.NodeName,
+                    options.CaPins,
+                    options.Insecure,
+                    []),
+                logger,
+                cancellationToken);
             var clusterName = identity.File.Identity.ClusterName;
             AuthClient NewAuthClient() => new(new ApiCaller(
-                FerryHttp.CreateClient(new Uri($"https://{options.ProxyAddress}/v1/auth/"), identity.ProxyTrust, identity.Source),
+                FerryHttp.CreateClient(new Uri($"https://{options.ProxyAddress}/v1/auth/"), identity.ServerTrust, identity.Source),
                 $"the auth server (through the proxy at {options.ProxyAddress})"));
 
             // Roles, locks and revocations: every request is decided on them, and refused when they are stale.
@@ -115,7 +128,7 @@ public sealed class AppAgent : IAsyncDisposable
                     ProxyUrl = new Uri($"https://{options.ProxyAddress}"),
                     ClientCertificate = identity.Source.Current,
                     ClientCertificateSource = () => identity.Source.Current,
-                    ServerCertificateValidation = (certificate, chain, errors) => identity.ProxyTrust.Validate(certificate, chain, errors),
+                    ServerCertificateValidation = (certificate, chain, errors) => identity.ServerTrust.Validate(certificate, chain, errors),
                     AgentId = identity.HostId,
                 },
                 loggerFactory,

@@ -11,6 +11,8 @@ public sealed record AuthServiceConfig
     public string? ProxyListenerMode { get; init; }
     /// <summary>Host patterns (globs) apps may use as public_addr besides &lt;name&gt;.&lt;proxy host&gt;.</summary>
     public IReadOnlyList<string> AppPublicAddrs { get; init; } = [];
+    /// <summary>Addresses proxies reach this auth server at (a load balancer's name): put in its certificate.</summary>
+    public IReadOnlyList<HostPort> PublicAddrs { get; init; } = [];
 }
 
 public sealed record AuthenticationConfig

@@ -29,6 +29,7 @@ public sealed class ProxyServer : IAsyncDisposable
 
     /// <summary>One connection pool to auth for everything the proxy sends there, as itself or for a caller.</summary>
     private readonly HttpMessageHandler _authHandler;
+    private readonly Heartbeat.ProxyHeartbeatLoop _heartbeat;
 
     public ProxyServer(ProxyServerOptions options, CertificateSource identity, CaResponse cas, StatusResponse status, TimeProvider time, ILoggerFactory loggerFactory)
     {
@@ -66,6 +67,9 @@ public sealed class ProxyServer : IAsyncDisposable
         Gate = new ClusterGate(Locks, Revocations, [Roles, AppSessions, WebSessions, AppServers], time);
         Callers = new CallerAuthenticator(Verifier, Gate);
         Audit = new AuditBatcher(NewAuthClient(), loggerFactory.CreateLogger("Ferry.Proxy.Audit"));
+        var self = IdentityCodec.Decode(identity.Current);
+        HostId = self.Username;
+        _heartbeat = new Heartbeat.ProxyHeartbeatLoop(NewAuthClient, HostId, self.NodeName ?? HostId, options.PublicAddrs, loggerFactory.CreateLogger("Ferry.Proxy.Heartbeat"));
     }
 
     public ProxyServerOptions Options { get; }
@@ -124,11 +128,18 @@ public sealed class ProxyServer : IAsyncDisposable
         ProxyPublicAddr = Options.PrimaryPublicAddr,
     };
 
-    /// <summary>Starts the caches and waits for their first load, so the first request is decided on real data.</summary>
-    public async Task StartCachesAsync(CancellationToken cancellationToken)
+    /// <summary>This proxy's host id (the subject of its host certificate).</summary>
+    public string HostId { get; }
+
+    /// <summary>
+    /// Starts the caches and waits for their first load, so the first request is decided on real data; then announces
+    /// the proxy, so agents open tunnels to it.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         var caches = new Func<Task>[] { StartAsync(AppSessions), StartAsync(WebSessions), StartAsync(Roles), StartAsync(AppServers), StartAsync(Locks), StartAsync(Revocations) };
         await Task.WhenAll(caches.Select(c => c())).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        await _heartbeat.StartAsync(cancellationToken);
 
         static Func<Task> StartAsync<T>(WatchCache<T> cache)
             where T : class => () =>
@@ -161,6 +172,7 @@ public sealed class ProxyServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _heartbeat.DisposeAsync(); // agents drop this proxy now rather than when its heartbeat expires
         await AppSessions.DisposeAsync();
         await WebSessions.DisposeAsync();
         await Roles.DisposeAsync();

@@ -30,11 +30,8 @@ internal static class ClusterEndpoints
             });
         });
 
-        v1.MapGet("/cas", (HttpContext http) =>
-        {
-            api.Caller(http);
-            return ApiResults.Json(CaResponse(server));
-        });
+        // Public: a host that is about to join (a separate proxy) checks them against its ca_pin first.
+        v1.MapGet("/cas", () => ApiResults.Json(CaResponse(server)));
 
         v1.MapPost("/login", async (HttpContext http, CancellationToken ct) =>
         {
@@ -67,12 +64,24 @@ internal static class ClusterEndpoints
             return ApiResults.Json(new CompleteSignupResponse { User = user });
         });
 
+        // Agents join through a proxy's /v1/webapi/join (the proxy relays as itself and reports their address); a separate
+        // proxy joins here directly, without a certificate yet. The token is the credential either way.
         v1.MapPost("/join", async (HttpContext http, CancellationToken ct) =>
         {
-            var caller = api.Caller(http);
-            Authz.RequireSystemRole(caller, Core.Resources.SystemRoles.Proxy);
+            var check = api.Callers.Check(http);
+            if (check.Refusal is not null)
+            {
+                throw check.Refusal;
+            }
+
+            var caller = check.Caller;
+            if (caller is not null)
+            {
+                Authz.RequireSystemRole(caller, Core.Resources.SystemRoles.Proxy);
+            }
+
             var request = await AuthApi.ReadJsonAsync<JoinRequest>(http.Request, ct);
-            return ApiResults.Json(await server.Hosts.JoinAsync(request, caller.RemoteAddr, ct));
+            return ApiResults.Json(await server.Hosts.JoinAsync(request, caller?.RemoteAddr ?? http.Connection.RemoteIpAddress?.ToString(), ct));
         });
     }
 

@@ -24,7 +24,7 @@ internal static class WatchEndpoints
     private static readonly Dictionary<string, string[]> AllowedPrefixes = new(StringComparer.Ordinal)
     {
         [SystemRoles.Proxy] = [AppSessionService.KeyPrefix, "/roles/", "/app_servers/", WebSessionService.Prefix, LockKeys.LockPrefix, LockKeys.RevocationPrefix],
-        [SystemRoles.App] = ["/roles/", LockKeys.LockPrefix, LockKeys.RevocationPrefix],
+        [SystemRoles.App] = ["/roles/", LockKeys.LockPrefix, LockKeys.RevocationPrefix, ProxyHeartbeat.Prefix],
     };
 
     public static void Map(RouteGroupBuilder v1, ApiContext api)

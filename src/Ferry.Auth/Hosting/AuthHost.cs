@@ -9,8 +9,10 @@ using Microsoft.Extensions.Logging;
 namespace Ferry.Auth.Hosting;
 
 /// <summary>
-/// Serves the auth API on its own mTLS listener. Only certificates issued by this cluster's CAs complete the
-/// handshake; each request is then authorised by the identity in its certificate.
+/// Serves the auth API on its own mTLS listener. A presented certificate must be issued by this cluster's CAs to
+/// complete the handshake; each request is then authorised by the identity in its certificate. A connection without
+/// a certificate reaches only what a joining host needs before it has one (GET /v1/cas, POST /v1/join): every other
+/// route refuses an anonymous caller (CallerAuthenticator.Authenticate).
 /// </summary>
 public static class AuthHost
 {
@@ -20,7 +22,7 @@ public static class AuthHost
     public static WebApplication Build(AuthServer server, IPEndPoint listen, Func<X509Certificate2> serverCertificate, Action<ILoggingBuilder> configureLogging)
     {
         var builder = FerryWebHost.CreateBuilder(configureLogging);
-        builder.ListenHttps(listen, serverCertificate, ClientCertificateMode.RequireCertificate, certificate => IsClusterCertificate(server, certificate), MaxRequestBodyBytes);
+        builder.ListenHttps(listen, serverCertificate, ClientCertificateMode.AllowCertificate, certificate => IsClusterCertificate(server, certificate), MaxRequestBodyBytes);
         var app = builder.Build();
         app.UseFerryApiBasics("Ferry.Auth.Api");
         app.MapAuthApi(server);

@@ -125,12 +125,20 @@ public sealed class HostService
     }
 
     /// <summary>
-    /// The public hosts of the cluster's proxies: those configured beside this auth server and those of every registered
-    /// proxy (the names auth put in their certificates). Apps live under them; none may take one of them.
+    /// The public hosts of the cluster's proxies: those configured beside this auth server, those live proxies announce,
+    /// and those of every registered proxy (the names auth put in their certificates). Apps live under them; none may
+    /// take one of them.
     /// </summary>
     public async ValueTask<IReadOnlyList<string>> ProxyHostsAsync(CancellationToken cancellationToken)
     {
         var hosts = _options.ProxyPublicAddrs.Select(AppNaming.HostOf).ToList();
+        var (liveStart, liveEnd) = KeyRange.Prefix(ProxyHeartbeat.Prefix);
+        foreach (var item in await _backend.GetRangeAsync(liveStart, liveEnd, 0, cancellationToken))
+        {
+            // What running proxies announce: their configured public addresses.
+            hosts.AddRange(StoredJson.Deserialize<ProxyHeartbeat>(item.Value).PublicAddrs.Select(AppNaming.HostOf));
+        }
+
         var (start, end) = KeyRange.Prefix(HostRecord.Prefix);
         foreach (var item in await _backend.GetRangeAsync(start, end, 0, cancellationToken))
         {
@@ -166,10 +174,28 @@ public sealed class HostService
         return (record, certificate);
     }
 
-    /// <summary>A joining proxy may name only its public hosts (and their app subdomains) and loopback addresses.</summary>
+    /// <summary>
+    /// A joining proxy may name only its public hosts (and their app subdomains) and loopback addresses. When this auth
+    /// server knows no proxy addresses of its own (auth runs alone, proxies elsewhere), the proxy token is the trust: a
+    /// proxy may name its own hosts, as plain DNS names or IPs, each with at most one leading "*." for app subdomains.
+    /// </summary>
     private IReadOnlyList<string> CheckProxyNames(IReadOnlyList<string> requested)
     {
         var allowed = _options.ProxyPublicAddrs.Select(a => AppNaming.HostOf(a)).ToList();
+        if (allowed.Count == 0)
+        {
+            foreach (var name in requested)
+            {
+                var host = name.StartsWith("*.", StringComparison.Ordinal) ? name[2..] : name;
+                if (host.Length == 0 || host.Length > 253 || host.Contains('*') || !host.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or ':'))
+                {
+                    throw FerryException.BadParameter($"a proxy may not ask for a certificate naming \"{name}\": use DNS names or IP addresses (optionally *.NAME for app subdomains)");
+                }
+            }
+
+            return requested;
+        }
+
         foreach (var name in requested)
         {
             var ok = name is "localhost" or "127.0.0.1" or "::1"

@@ -108,6 +108,13 @@ public sealed class AuthClient : IDisposable
     /// <summary>Cluster components only: the users whose older certificates are revoked.</summary>
     public Task<List<UserRevocation>> ListRevocationsAsync(CancellationToken ct) => _api.GetAsync<List<UserRevocation>>("revocations", ct);
 
+    public Task<ProxyHeartbeat> ProxyHeartbeatAsync(ProxyHeartbeat heartbeat, CancellationToken ct) =>
+        _api.SendJsonAsync<ProxyHeartbeat>(HttpMethod.Put, "proxies", heartbeat, ct);
+
+    public Task RemoveProxyAsync(CancellationToken ct) => _api.SendAsync(HttpMethod.Delete, "proxies", ct);
+
+    public Task<List<ProxyHeartbeat>> ListProxiesAsync(CancellationToken ct) => _api.GetAsync<List<ProxyHeartbeat>>("proxies", ct);
+
     public Task<RenewHostResponse> RenewHostAsync(RenewHostRequest request, CancellationToken ct) =>
         _api.SendJsonAsync<RenewHostResponse>(HttpMethod.Post, "hosts/renew", request, ct);
 

@@ -27,9 +27,28 @@ internal static class ServiceSectionReader
             Authentication = ReadAuthentication(map.Map("authentication")),
             ProxyListenerMode = ConfigValues.OneOf(map, "proxy_listener_mode", "", "separate", "multiplex") is { Length: > 0 } mode ? mode : null,
             AppPublicAddrs = ReadAppPublicAddrs(map),
+            PublicAddrs = ReadPublicAddrs(map, ConfigDefaults.AuthPort),
         };
         map.Finish();
         return config;
+    }
+
+    /// <summary><c>public_addr</c>: one address or a list, each host[:port] with the service's default port.</summary>
+    private static IReadOnlyList<HostPort> ReadPublicAddrs(YamlMap map, int defaultPort)
+    {
+        var publicAddrs = new List<HostPort>();
+        var rawPublic = map.StringList("public_addr", allowSingle: true) ?? [];
+        for (var i = 0; i < rawPublic.Count; i++)
+        {
+            var path = rawPublic.Count == 1 && map.Get("public_addr") is YamlDotNet.RepresentationModel.YamlScalarNode
+                ? map.PathOf("public_addr") : YamlPath.Index(map.PathOf("public_addr"), i);
+            if (ConfigValues.ParseAddress(map, "public_addr", rawPublic[i], defaultPort, listen: false, path) is { } addr)
+            {
+                publicAddrs.Add(addr);
+            }
+        }
+
+        return publicAddrs;
     }
 
     /// <summary>Host names or globs such as *.apps.example.com; a port or scheme is a mistake worth naming.</summary>
@@ -88,17 +107,7 @@ internal static class ServiceSectionReader
         {
             return new ProxyServiceConfig { Enabled = false };
         }
-        var publicAddrs = new List<HostPort>();
-        var rawPublic = map.StringList("public_addr", allowSingle: true) ?? [];
-        for (var i = 0; i < rawPublic.Count; i++)
-        {
-            var path = rawPublic.Count == 1 && map.Get("public_addr") is YamlDotNet.RepresentationModel.YamlScalarNode
-                ? map.PathOf("public_addr") : YamlPath.Index(map.PathOf("public_addr"), i);
-            if (ConfigValues.ParseAddress(map, "public_addr", rawPublic[i], ConfigDefaults.WebPort, listen: false, path) is { } addr)
-            {
-                publicAddrs.Add(addr);
-            }
-        }
+        var publicAddrs = ReadPublicAddrs(map, ConfigDefaults.WebPort);
         var keyPairs = new List<KeyPairConfig>();
         var fileExists = options.FileExists ?? File.Exists;
         foreach (var (node, path) in map.List("https_keypairs") ?? [])

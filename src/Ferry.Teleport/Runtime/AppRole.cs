@@ -46,7 +46,7 @@ internal sealed class AppRole : IAsyncDisposable
 
         // Once joined, the identity in data_dir is what counts; the token (often a deleted /tmp file) is not read again.
         var joined = File.Exists(AdminIdentity.HostIdentityPath(teleport.DataDir, SystemRoles.App));
-        var token = joined ? null : ReadToken(teleport.JoinParams);
+        var token = joined ? null : JoinToken.Read(teleport.JoinParams, "app");
         var publicAddr = await ProxyPublicAddressAsync(proxyAddress, cancellationToken);
         var options = new AppServiceOptions
         {
@@ -76,30 +76,6 @@ internal sealed class AppRole : IAsyncDisposable
         var authorities = auth.Server.Issuer.Authorities;
         using var certificate = await auth.Server.Hosts.IssueLocalAsync(key, hostId, SystemRoles.App, teleport.NodeName, appNames, [], cancellationToken);
         IdentityFile.Create(key, certificate, authorities.Host.CertificatePem, authorities.User.CertificatePem).Save(path);
-    }
-
-    /// <summary>join_params.token_name is the token itself or, as in the guide, a file holding it.</summary>
-    private static string? ReadToken(JoinParams? join)
-    {
-        if (join is null)
-        {
-            return null;
-        }
-
-        if (!join.TokenIsFilePath)
-        {
-            return join.TokenName;
-        }
-
-        try
-        {
-            return File.ReadAllText(join.TokenName).Trim();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw FerryException.BadParameter(
-                $"cannot read the join token file {join.TokenName} (teleport.join_params.token_name): {e.Message}; copy the token printed by `tctl tokens add --type=app` there");
-        }
     }
 
     /// <summary>The proxy's public address, for apps that name no public_addr of their own (&lt;app&gt;.&lt;proxy host&gt;).</summary>

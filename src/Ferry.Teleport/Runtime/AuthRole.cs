@@ -49,7 +49,8 @@ internal sealed class AuthRole : IAsyncDisposable
         var identities = new LocalIdentities(context.Time, context.LoggerFactory.CreateLogger("Ferry.Teleport.Identities"));
 
         var listen = ListenAddress.Parse(auth.ListenAddr.ToString(), "auth_service.listen_addr");
-        var names = new List<string> { "localhost", "127.0.0.1", "::1", teleport.NodeName, auth.ListenAddr.Host }.Where(n => n is not "0.0.0.0" and not "::").ToList();
+        var names = new List<string> { "localhost", "127.0.0.1", "::1", teleport.NodeName, auth.ListenAddr.Host }
+            .Concat(auth.PublicAddrs.Select(a => a.Host)).Where(n => n is not "0.0.0.0" and not "::").Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var tls = identities.Add("auth TLS", IssueOwnCertificate(server, hostId, teleport.NodeName, SystemRoles.Auth, names),
             _ => Task.FromResult(IssueOwnCertificate(server, hostId, teleport.NodeName, SystemRoles.Auth, names)));
         identities.Add("tctl admin identity", WriteAdminIdentity(server, hostId, teleport.DataDir),

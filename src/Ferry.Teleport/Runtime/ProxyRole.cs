@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Ferry.Client.Http;
+using Ferry.Cluster.Join;
 using Ferry.Config;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;
@@ -20,11 +21,13 @@ internal sealed class ProxyRole : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ProxyServer _server;
+    private readonly IAsyncDisposable? _renewer;
 
-    private ProxyRole(ProxyServer server, WebApplication app)
+    private ProxyRole(ProxyServer server, WebApplication app, IAsyncDisposable? renewer)
     {
         _server = server;
         _app = app;
+        _renewer = renewer;
     }
 
     public static IReadOnlyList<string> PublicAddrs(FileConfig config)
@@ -37,17 +40,35 @@ internal sealed class ProxyRole : IAsyncDisposable
 
     public static async Task<ProxyRole> StartAsync(FileConfig config, AuthRole? auth, string hostId, ProcessContext context, CancellationToken cancellationToken)
     {
-        if (auth is null)
-        {
-            throw FerryException.NotImplemented(
-                "proxy_service needs auth_service in the same process in this version of Ferry; enable both, or run the proxy on the auth host");
-        }
-
         var publicAddrs = PublicAddrs(config);
         var webNames = WebNames(config, publicAddrs);
+        var (identity, authApi, authTrust, renewer) = auth is not null
+            ? await LocalIdentityAsync(config, auth, hostId, webNames, cancellationToken)
+            : await JoinedIdentityAsync(config, webNames, context, cancellationToken);
 
-        // One registered Proxy host identity: its client certificate towards auth and, unless https_keypairs gives
-        // another, the web listener's certificate (it names the public hosts and their app subdomains).
+        var options = new ProxyServerOptions { PublicAddrs = publicAddrs, AuthApiBase = authApi };
+        using var client = new AuthClient(new ApiCaller(FerryHttp.CreateClient(options.AuthApiBase, authTrust, identity.Current), "the auth server"));
+        var status = await client.StatusAsync(cancellationToken);
+        var cas = await client.CasAsync(cancellationToken);
+        var server = new ProxyServer(options, identity, cas, status, context.Time, context.LoggerFactory);
+        await server.StartAsync(cancellationToken);
+
+        var listen = ListenAddress.Parse(config.Proxy.WebListenAddr.ToString(), "proxy_service.web_listen_addr");
+        var keyPair = KeyPairCertificate(config);
+        var app = ProxyHost.Build(server, listen, keyPair is null ? () => identity.Current : () => keyPair, context.ConfigureLogging);
+        await app.StartAsync(cancellationToken);
+        context.Logger.LogInformation("Web proxy service {Version} is starting on {Address}", Core.FerryVersion.Current, config.Proxy.WebListenAddr);
+        await context.Console.WriteLineAsync($"[PROXY]  Web proxy service {Core.FerryVersion.Current} is starting on {config.Proxy.WebListenAddr}.");
+        return new ProxyRole(server, app, renewer);
+    }
+
+    /// <summary>
+    /// Beside auth: one registered Proxy identity from auth directly, its client certificate towards auth and, unless
+    /// https_keypairs gives another, the web listener's certificate (it names the public hosts and their app subdomains).
+    /// </summary>
+    private static async Task<(CertificateSource Identity, Uri AuthApi, ServerTrust AuthTrust, IAsyncDisposable? Renewer)> LocalIdentityAsync(
+        FileConfig config, AuthRole auth, string hostId, IReadOnlyList<string> webNames, CancellationToken cancellationToken)
+    {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var initial = await auth.Server.Hosts.IssueLocalAsync(key, hostId, SystemRoles.Proxy, config.Teleport.NodeName, [], webNames, cancellationToken);
         var proxyIdentity = IdentityCodec.Decode(initial);
@@ -58,22 +79,32 @@ internal sealed class ProxyRole : IAsyncDisposable
             using var certificate = X509Certificate2.CreateFromPem(renewed.CertPem);
             return certificate.CopyWithPrivateKey(next);
         });
+        return (identity, new Uri($"https://{auth.DialAddress}/v1/"), ServerTrust.ForAuth(auth.Server.Issuer.Authorities.Host.Certificate), null);
+    }
 
-        var options = new ProxyServerOptions { PublicAddrs = publicAddrs, AuthApiBase = new Uri($"https://{auth.DialAddress}/v1/") };
-        var bootstrap = ServerTrust.ForAuth(auth.Server.Issuer.Authorities.Host.Certificate);
-        using var client = new AuthClient(new ApiCaller(FerryHttp.CreateClient(options.AuthApiBase, bootstrap, identity.Current), "the auth server"));
-        var status = await client.StatusAsync(cancellationToken);
-        var cas = await client.CasAsync(cancellationToken);
-        var server = new ProxyServer(options, identity, cas, status, context.Time, context.LoggerFactory);
-        await server.StartCachesAsync(cancellationToken);
-
-        var listen = ListenAddress.Parse(config.Proxy.WebListenAddr.ToString(), "proxy_service.web_listen_addr");
-        var keyPair = KeyPairCertificate(config);
-        var app = ProxyHost.Build(server, listen, keyPair is null ? () => identity.Current : () => keyPair, context.ConfigureLogging);
-        await app.StartAsync(cancellationToken);
-        context.Logger.LogInformation("Web proxy service {Version} is starting on {Address}", Core.FerryVersion.Current, config.Proxy.WebListenAddr);
-        await context.Console.WriteLineAsync($"[PROXY]  Web proxy service {Core.FerryVersion.Current} is starting on {config.Proxy.WebListenAddr}.");
-        return new ProxyRole(server, app);
+    /// <summary>
+    /// A proxy of its own: joins auth (or the load balancer in front of several) at teleport.auth_server with a
+    /// `tctl tokens add --type=proxy` token the first time, keeps the identity in data_dir, and renews it itself.
+    /// </summary>
+    private static async Task<(CertificateSource Identity, Uri AuthApi, ServerTrust AuthTrust, IAsyncDisposable? Renewer)> JoinedIdentityAsync(
+        FileConfig config, IReadOnlyList<string> webNames, ProcessContext context, CancellationToken cancellationToken)
+    {
+        var teleport = config.Teleport;
+        var authServer = teleport.AuthServer
+            ?? throw FerryException.BadParameter("proxy_service without auth_service needs teleport.auth_server: the address of the auth server (or of a load balancer in front of several)");
+        var authApi = new Uri($"https://{authServer}/v1/");
+        var path = AdminIdentity.HostIdentityPath(teleport.DataDir, SystemRoles.Proxy);
+        var host = await HostJoiner.JoinOrLoadAsync(
+            new JoinSettings(authApi, $"the auth server at {authServer}", SystemRoles.Proxy, SystemRoles.Auth, path,
+                File.Exists(path) ? null : JoinToken.Read(teleport.JoinParams, "proxy"), teleport.NodeName, teleport.CaPins, context.Insecure, webNames),
+            context.LoggerFactory.CreateLogger("Ferry.Proxy.Join"),
+            cancellationToken);
+        var renewer = new IdentityRenewer(
+            host,
+            () => new AuthClient(new ApiCaller(FerryHttp.CreateClient(authApi, host.ServerTrust, host.Source), $"the auth server at {authServer}")),
+            context.Time,
+            context.LoggerFactory.CreateLogger("Ferry.Proxy.Identity"));
+        return (host.Source, authApi, host.ServerTrust, renewer);
     }
 
     private static X509Certificate2? KeyPairCertificate(FileConfig config)
@@ -111,5 +142,9 @@ internal sealed class ProxyRole : IAsyncDisposable
         await _server.DisposeAsync();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
+        if (_renewer is not null)
+        {
+            await _renewer.DisposeAsync();
+        }
     }
 }

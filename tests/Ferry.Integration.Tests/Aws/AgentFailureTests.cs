@@ -27,7 +27,7 @@ public sealed class AgentFailureTests : IAsyncLifetime
         // The agent kept its identity in data_dir: the (single-use in spirit) token is not needed again.
         File.Delete(_aws.TokenPath);
         await _aws.StartAgentAsync();
-        Assert.Contains("Loaded the app service identity", _aws.Agent.Output);
+        Assert.Contains("Loaded this host's identity", _aws.Agent.Output);
         var up = (await _aws.TshAwsAsync("alice", "dynamodb", "list-tables")).EnsureSuccess("after the agent restarted");
         Assert.Contains(AwsSandbox.Table, up.Stdout);
     }

@@ -5,25 +5,25 @@ using Ferry.Core.Api;
 using Ferry.Core.Identity;
 using Microsoft.Extensions.Logging;
 
-namespace Ferry.AppService.Join;
+namespace Ferry.Cluster.Join;
 
 /// <summary>
-/// Renews the agent's host certificate at half its lifetime (auth issues them for days, docs/security.md): a new key,
+/// Renews a joined host's certificate (an agent's, a separate proxy's) at half its lifetime (auth issues them for days, docs/security.md): a new key,
 /// a fresh certificate from auth for it, kept on disk and used for every new connection. Failures are retried at the
 /// next check; a registration auth no longer has (the host was removed) ends in "join again".
 /// </summary>
-internal sealed partial class IdentityRenewer : IAsyncDisposable
+public sealed partial class IdentityRenewer : IAsyncDisposable
 {
     private static readonly TimeSpan CheckEvery = TimeSpan.FromMinutes(5);
 
-    private readonly AgentIdentity _identity;
+    private readonly HostIdentity _identity;
     private readonly Func<AuthClient> _auth;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public IdentityRenewer(AgentIdentity identity, Func<AuthClient> auth, TimeProvider time, ILogger logger)
+    public IdentityRenewer(HostIdentity identity, Func<AuthClient> auth, TimeProvider time, ILogger logger)
     {
         _identity = identity;
         _auth = auth;
@@ -58,7 +58,7 @@ internal sealed partial class IdentityRenewer : IAsyncDisposable
         while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false));
     }
 
-    internal async Task RenewAsync(CancellationToken cancellationToken)
+    public async Task RenewAsync(CancellationToken cancellationToken)
     {
         using var auth = _auth();
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -83,9 +83,9 @@ internal sealed partial class IdentityRenewer : IAsyncDisposable
         _stop.Dispose();
     }
 
-    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Renewed the app service's host certificate; it is valid until {Expires:u}")]
+    [LoggerMessage(EventId = 6100, Level = LogLevel.Information, Message = "Renewed this host's certificate; it is valid until {Expires:u}")]
     private static partial void LogRenewed(ILogger logger, DateTime expires);
 
-    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Renewing the host certificate (valid until {Expires:u}) failed; will retry")]
+    [LoggerMessage(EventId = 6101, Level = LogLevel.Warning, Message = "Renewing the host certificate (valid until {Expires:u}) failed; will retry")]
     private static partial void LogFailed(ILogger logger, DateTime expires, Exception exception);
 }

@@ -1,18 +1,19 @@
 using Ferry.Client.Http;
 using Ferry.Core.Identity;
 
-namespace Ferry.AppService.Join;
+namespace Ferry.Cluster.Join;
 
 /// <summary>
-/// The agent's host identity and how it trusts the cluster, after joining (or loading from data_dir). The certificate
-/// is a <see cref="CertificateSource"/> because the agent renews it before it expires (<see cref="IdentityRenewer"/>).
+/// A joined host's identity (an app agent's, a separate proxy's) and how it trusts the server it talks to, after joining
+/// (or loading from data_dir). The certificate is a <see cref="CertificateSource"/> because the host renews it before it
+/// expires (<see cref="IdentityRenewer"/>).
 /// </summary>
-public sealed class AgentIdentity
+public sealed class HostIdentity
 {
-    public AgentIdentity(IdentityFile file, ServerTrust proxyTrust, string path)
+    public HostIdentity(IdentityFile file, ServerTrust serverTrust, string path)
     {
         File = file;
-        ProxyTrust = proxyTrust;
+        ServerTrust = serverTrust;
         Path = path;
         Source = new CertificateSource(file.Certificate);
         HostId = file.Identity.Username;
@@ -20,7 +21,8 @@ public sealed class AgentIdentity
 
     public IdentityFile File { get; private set; }
 
-    public ServerTrust ProxyTrust { get; }
+    /// <summary>How the host verifies the server it joined through (agents: a Proxy; proxies: Auth).</summary>
+    public ServerTrust ServerTrust { get; }
 
     /// <summary>Where the identity is kept (0600).</summary>
     public string Path { get; }
