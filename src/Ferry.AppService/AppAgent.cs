@@ -91,7 +91,7 @@ public sealed class AppAgent : IAsyncDisposable
             agent._parts.Add(heartbeat);
             agent.Serving = options.Apps.Select(a => a.Name).Except(heartbeat.Refused, StringComparer.Ordinal).ToList();
 
-            var audit = new AuditBatcher(NewAuthClient(), loggerFactory.CreateLogger("Ferry.AppService.Audit"));
+            var audit = new AuditBatcher(NewAuthClient(), loggerFactory.CreateLogger("Ferry.AppService.Audit"), "agent");
             agent._parts.Add(audit);
             var sts = new StsCredentialCache(new StsCredentialCacheOptions { Environment = options.Environment, TimeProvider = time }, loggerFactory.CreateLogger<StsCredentialCache>());
             agent._disposables.Add(sts);

@@ -66,7 +66,7 @@ public sealed class ProxyServer : IAsyncDisposable
         Apps = new Apps.AppDirectory(AppServers, options.PublicAddrs);
         Gate = new ClusterGate(Locks, Revocations, [Roles, AppSessions, WebSessions, AppServers], time);
         Callers = new CallerAuthenticator(Verifier, Gate);
-        Audit = new AuditBatcher(NewAuthClient(), loggerFactory.CreateLogger("Ferry.Proxy.Audit"));
+        Audit = new AuditBatcher(NewAuthClient(), loggerFactory.CreateLogger("Ferry.Proxy.Audit"), "proxy");
         var self = IdentityCodec.Decode(identity.Current);
         HostId = self.Username;
         _heartbeat = new Heartbeat.ProxyHeartbeatLoop(NewAuthClient, HostId, self.NodeName ?? HostId, options.PublicAddrs, loggerFactory.CreateLogger("Ferry.Proxy.Heartbeat"));

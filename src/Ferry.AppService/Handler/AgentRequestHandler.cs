@@ -66,7 +66,7 @@ internal sealed partial class AgentRequestHandler
         }
 
         var (path, query) = RequestTarget.Raw(context);
-        var audit = new AppRequestAudit(identity, context.Request.Method, path, query);
+        var audit = new AppRequestAudit("agent", identity, context.Request.Method, path, query);
         SigV4Authorization.TryParse(context.Request.Headers.Authorization.ToString(), out var authorization);
         if (authorization is not null)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ferry.Core.Audit;
+using Ferry.Core.Diagnostics;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
 
@@ -15,10 +16,13 @@ public sealed class AppRequestAudit
 {
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly Dictionary<string, object> _fields = new(StringComparer.Ordinal);
+    private readonly string _component;
     private int _emitted;
 
-    public AppRequestAudit(FerryIdentity identity, string method, string path, string? rawQuery)
+    /// <param name="component">proxy or agent: which hop this is, for the latency histogram.</param>
+    public AppRequestAudit(string component, FerryIdentity identity, string method, string path, string? rawQuery)
     {
+        _component = component;
         Identity = identity;
         Set("sid", identity.RouteToApp?.SessionId).Set("app_name", identity.RouteToApp?.AppName).Set("aws_role_arn", identity.RouteToApp?.AwsRoleArn)
             .Set("method", method).Set("path", path).Set("raw_query", string.IsNullOrEmpty(rawQuery) ? null : rawQuery);
@@ -67,8 +71,14 @@ public sealed class AppRequestAudit
             auditEvent.Fields[name] = value;
         }
 
-        auditEvent.Set("status_code", status).Set("latency_ms", Math.Round(Stopwatch.GetElapsedTime(_started).TotalMilliseconds, 2));
+        var elapsed = Stopwatch.GetElapsedTime(_started);
+        auditEvent.Set("status_code", status).Set("latency_ms", Math.Round(elapsed.TotalMilliseconds, 2));
         sink.Emit(auditEvent);
+        FerryMetrics.AppRequestDuration.Record(
+            elapsed.TotalSeconds,
+            new KeyValuePair<string, object?>("component", _component),
+            new KeyValuePair<string, object?>("aws_service", _fields.GetValueOrDefault("aws_service") as string ?? "none"),
+            new KeyValuePair<string, object?>("outcome", success ? "success" : status < 500 ? "refused" : "failed"));
     }
 
     public bool Emitted => Volatile.Read(ref _emitted) == 1;

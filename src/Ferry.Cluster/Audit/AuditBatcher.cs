@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Ferry.Client.Http;
 using Ferry.Core.Audit;
+using Ferry.Core.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Ferry.Cluster.Audit;
@@ -20,10 +21,12 @@ public sealed partial class AuditBatcher : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<AuditEvent> _queue;
     private readonly Task _loop;
+    private readonly IDisposable _metrics;
     private long _sent;
     private long _lost;
 
-    public AuditBatcher(AuthClient auth, ILogger logger)
+    /// <param name="component">proxy or agent, to tell the queues of one process apart in /metrics.</param>
+    public AuditBatcher(AuthClient auth, ILogger logger, string component)
     {
         _auth = auth;
         _logger = logger;
@@ -35,6 +38,11 @@ public sealed partial class AuditBatcher : IAsyncDisposable
                 LogDropped(_logger);
             });
         _loop = Task.Run(RunAsync);
+        _metrics = FerryMetrics.Observe(() =>
+        {
+            var tag = new KeyValuePair<string, object?>("component", component);
+            return [FerryMetrics.State("audit_queue", _queue.Reader.Count, tag), FerryMetrics.State("audit_sent", Sent, tag), FerryMetrics.State("audit_lost", Lost, tag)];
+        });
     }
 
     /// <summary>Events handed to auth so far, and events given up on (auth unreachable through every retry, or dropped).</summary>
@@ -110,6 +118,7 @@ public sealed partial class AuditBatcher : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        _metrics.Dispose();
     }
 
     [LoggerMessage(EventId = 7020, Level = LogLevel.Warning, Message = "Audit queue full; the oldest event was dropped")]

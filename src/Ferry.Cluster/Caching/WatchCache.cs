@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Ferry.Client.Http;
 using Ferry.Core.Api;
+using Ferry.Core.Diagnostics;
 using Ferry.Core.Errors;
 using Microsoft.Extensions.Logging;
 
@@ -34,6 +35,7 @@ public sealed partial class WatchCache<T> : IWatchCache, IAsyncDisposable
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile ConcurrentDictionary<string, T> _items = new(StringComparer.Ordinal);
     private Task? _loop;
+    private IDisposable? _metrics;
     private long _version;
     private long _lastContactTicks = long.MinValue;
 
@@ -89,7 +91,22 @@ public sealed partial class WatchCache<T> : IWatchCache, IAsyncDisposable
         $"cluster state is stale: this component has not heard from the auth server for more than {WatchTiming.StaleAfter.TotalSeconds:0} s " +
         $"({prefix}), so it refuses rather than decide on old data; try again once the auth server is reachable");
 
-    public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
+    public void Start()
+    {
+        if (_loop is not null)
+        {
+            return;
+        }
+
+        _metrics = FerryMetrics.Observe(() =>
+        {
+            var last = Interlocked.Read(ref _lastContactTicks);
+            var age = last == long.MinValue ? double.NaN : (_time.GetUtcNow().UtcTicks - last) / (double)TimeSpan.TicksPerSecond;
+            var prefix = new KeyValuePair<string, object?>("prefix", _prefix);
+            return [FerryMetrics.State("cache_age_seconds", age, prefix), FerryMetrics.State("cache_stale", IsStale ? 1 : 0, prefix), FerryMetrics.State("cache_items", _items.Count, prefix)];
+        });
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
 
     private void Touch() => Interlocked.Exchange(ref _lastContactTicks, _time.GetUtcNow().UtcTicks);
 
@@ -166,6 +183,7 @@ public sealed partial class WatchCache<T> : IWatchCache, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _metrics?.Dispose();
         await _stop.CancelAsync();
         if (_loop is not null)
         {

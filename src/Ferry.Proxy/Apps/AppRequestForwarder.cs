@@ -72,7 +72,7 @@ internal sealed partial class AppRequestForwarder
         var identity = caller.Identity;
         var route = identity.RouteToApp!;
         var (path, query) = RequestTarget.Raw(context);
-        var audit = Describe(new AppRequestAudit(identity, context.Request.Method, path, query), context.Request);
+        var audit = Describe(new AppRequestAudit("proxy", identity, context.Request.Method, path, query), context.Request);
         var answered = false;
         try
         {
