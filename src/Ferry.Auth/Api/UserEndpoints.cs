@@ -26,8 +26,9 @@ internal static class UserEndpoints
         v1.MapGet("/users/{name}", async (HttpContext http, string name, CancellationToken ct) =>
         {
             var caller = api.Caller(http);
-            // Everyone may read their own user resource (tctl get users/$(tsh status ...) in the guide).
-            if (caller.Identity.IsHost || caller.Identity.Username != name)
+            // Everyone may read their own user resource (tctl get users/$(tsh status ...) in the guide) with their login
+            // certificate; an app certificate reaches its app and nothing else, so it goes through the rule (and is refused).
+            if (caller.Identity.IsHost || caller.Identity.RouteToApp is not null || caller.Identity.Username != name)
             {
                 await api.Authz.RequireRuleAsync(caller, ResourceKinds.User, Verbs.Read, ct);
             }

@@ -37,7 +37,7 @@ internal static class SignupPage
                     <input id="password_confirm" name="password_confirm" type="password" autocomplete="new-password" required>
                   </div>
                 </fieldset>
-                {Markup.When(otp, OtpStep(model.Info))}
+                {(otp ? OtpStep(model.Info) : Markup.Empty)}
               </div>
               <button type="submit" class="btn btn-primary btn-block">{(invite ? "Create account" : "Set new password")}</button>
             </form>
