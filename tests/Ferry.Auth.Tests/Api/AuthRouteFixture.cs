@@ -107,10 +107,13 @@ public sealed class AuthRouteFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Sends <paramref name="request"/> as <paramref name="caller"/>: the status (<see cref="AuthRouteTable.HandshakeRefused"/>
-    /// when the connection was refused) and, for errors, the body. Only an error's body is read: a watch that
+    /// Sends <paramref name="request"/> as <paramref name="caller"/>: the status (<see cref="ConnectionRefused"/> when the
+    /// connection was refused) and, for errors, the body. Only an error's body is read: a watch that
     /// succeeded would stream forever.
     /// </summary>
+    /// <summary>The "status" of a call whose connection or TLS handshake failed.</summary>
+    public const int ConnectionRefused = 0;
+
     public async Task<ApiAnswer> SendAsync(ApiCaller caller, HttpRequestMessage request)
     {
         try
@@ -121,7 +124,7 @@ public sealed class AuthRouteFixture : IAsyncLifetime
         }
         catch (HttpRequestException e)
         {
-            return new ApiAnswer(AuthRouteTable.HandshakeRefused, e.Message);
+            return new ApiAnswer(ConnectionRefused, e.Message);
         }
     }
 

@@ -21,16 +21,19 @@ internal sealed record AuthRoute(string Route, Func<AuthRouteFixture, HttpReques
 /// </summary>
 internal static class AuthRouteTable
 {
-    /// <summary>The "status" of a call whose TLS handshake was refused (no client certificate).</summary>
-    public const int HandshakeRefused = 0;
-
-    /// <summary>Refused on every route: no certificate at all, a locked user, a forwarded identity from a non-proxy.</summary>
+    /// <summary>Refused on every route: no certificate at all (but on <see cref="Anonymous"/>), a locked user, a forwarded identity from a non-proxy.</summary>
     public static readonly IReadOnlyList<Refusal> Everywhere =
     [
-        new(ApiCaller.NoCertificate, HandshakeRefused),
+        new(ApiCaller.NoCertificate, 403),
         new(ApiCaller.LockedEditor, 403),
         new(ApiCaller.AppHostForwardingEditor, 403),
     ];
+
+    /// <summary>What a host that has no certificate yet needs to join (a separate proxy joins auth directly).</summary>
+    public static readonly IReadOnlySet<string> Anonymous = new HashSet<string>(StringComparer.Ordinal) { "GET /v1/cas", "POST /v1/join" };
+
+    /// <summary>Public facts answered without looking at the caller at all (the CAs are what a ca_pin is checked against).</summary>
+    public static readonly IReadOnlySet<string> Public = new HashSet<string>(StringComparer.Ordinal) { "GET /v1/cas" };
 
     /// <summary>Administration by rules: users without the rule, app certificates, and hosts (which act by system role only).</summary>
     private static readonly Refusal[] Administration =
@@ -169,6 +172,12 @@ internal static class AuthRouteTable
         new("DELETE /v1/locks/{name}", _ => Send(HttpMethod.Delete, $"v1/locks/{AuthRouteFixture.LockToDelete}"), ApiCaller.Editor, 204, Administration),
         new("GET /v1/revocations", _ => Get("v1/revocations"), ApiCaller.ProxyHost, 200, [.. ComponentReads, new(ApiCaller.Editor, 403)]),
 
+        // Proxies announce themselves; agents and proxies read the live set.
+        new("PUT /v1/proxies", _ => Send(HttpMethod.Put, "v1/proxies", AuthRouteFixture.Json(new ProxyHeartbeat { HostId = "claimed", PublicAddrs = ["proxy.test:3080"] })),
+            ApiCaller.ProxyHost, 200, ProxyOnly),
+        new("DELETE /v1/proxies", _ => Send(HttpMethod.Delete, "v1/proxies"), ApiCaller.ProxyHost, 204, ProxyOnly),
+        new("GET /v1/proxies", _ => Get("v1/proxies"), ApiCaller.AppHost, 200, [.. ComponentReads, new(ApiCaller.Editor, 403)]),
+
         // Host renewal: agents and proxies renew themselves.
         new("POST /v1/hosts/renew", _ => Send(HttpMethod.Post, "v1/hosts/renew", AuthRouteFixture.Json(new RenewHostRequest { PublicKey = AuthRouteFixture.NewPublicKey() })),
             ApiCaller.AppHost, 200,
@@ -179,7 +188,9 @@ internal static class AuthRouteTable
 
     /// <summary>Every (route, caller, status, case) the refusal theory runs: each route's own rows and <see cref="Everywhere"/>.</summary>
     public static IEnumerable<(AuthRoute Route, Refusal Refusal)> AllRefusals() =>
-        Routes.SelectMany(route => route.Refusals.Concat(Everywhere).Select(refusal => (route, refusal)));
+        Routes.SelectMany(route => route.Refusals
+            .Concat(Everywhere.Where(r => !Public.Contains(route.Route) && (r.Caller != ApiCaller.NoCertificate || !Anonymous.Contains(route.Route))))
+            .Select(refusal => (route, refusal)));
 
     private static User EditorUser(string name) => new() { Metadata = new ResourceMetadata { Name = name }, Spec = new UserSpec { Roles = ["editor"] } };
 

@@ -60,13 +60,15 @@ public sealed class AuthRouteTests(AuthRouteFixture fixture) : IClassFixture<Aut
     }
 
     [Fact]
-    public async Task NoCertificate_IsRefusedAtTheHandshake_BeforeAnyRoute()
+    public async Task NoCertificate_ReachesOnlyWhatAJoiningHostNeeds()
     {
-        // Distinguishes the handshake refusal from a dead listener: the same listener answers a certificate at once.
-        using var anonymous = new HttpRequestMessage(HttpMethod.Get, "v1/status");
-        using var nobody = new HttpRequestMessage(HttpMethod.Get, "v1/status");
+        // A separate proxy joins auth directly: it reads the CAs (to check its ca_pin) and joins with its token. Nothing else.
+        using var cas = new HttpRequestMessage(HttpMethod.Get, "v1/cas");
+        using var status = new HttpRequestMessage(HttpMethod.Get, "v1/status");
 
-        (await fixture.SendAsync(ApiCaller.NoCertificate, anonymous)).AssertStatus(AuthRouteTable.HandshakeRefused);
-        (await fixture.SendAsync(ApiCaller.NoRoles, nobody)).AssertStatus(200);
+        (await fixture.SendAsync(ApiCaller.NoCertificate, cas)).AssertStatus(200);
+        var refused = await fixture.SendAsync(ApiCaller.NoCertificate, status);
+        refused.AssertStatus(403);
+        Assert.Contains("client certificate is required", refused.Body);
     }
 }
