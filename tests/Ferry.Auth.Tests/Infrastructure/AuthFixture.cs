@@ -25,15 +25,12 @@ internal sealed class AuthFixture : IAsyncDisposable
     public AuthServer Server { get; }
     public FakeTimeProvider Time { get; }
 
-    public static async Task<AuthFixture> StartAsync(SecondFactorMode secondFactor = SecondFactorMode.Off)
+    public static async Task<AuthFixture> StartAsync(SecondFactorMode secondFactor = SecondFactorMode.Off, Func<AuthServerOptions, AuthServerOptions>? configure = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         var backend = await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = SqliteBackendOptions.InMemory }, time, null, CancellationToken.None);
-        var server = await AuthServer.InitializeAsync(
-            backend,
-            new AuthServerOptions { ClusterName = "test.cluster", SecondFactor = secondFactor, BcryptWorkFactor = 4, ProxyPublicAddrs = ["proxy.test:3080"] },
-            time,
-            CancellationToken.None);
+        var options = new AuthServerOptions { ClusterName = "test.cluster", SecondFactor = secondFactor, BcryptWorkFactor = 4, ProxyPublicAddrs = ["proxy.test:3080"] };
+        var server = await AuthServer.InitializeAsync(backend, configure is null ? options : configure(options), time, CancellationToken.None);
         return new AuthFixture(backend, server, time);
     }
 
@@ -50,11 +47,19 @@ internal sealed class AuthFixture : IAsyncDisposable
         return (key, key.ExportSubjectPublicKeyInfoPem());
     }
 
-    public Task<LoginResponse> LoginAsync(string user, string password = Password, string? otp = null, TimeSpan? ttl = null, string? publicKey = null) =>
+    public Task<LoginResponse> LoginAsync(
+        string user, string password = Password, string? otp = null, TimeSpan? ttl = null, string? publicKey = null, string remoteAddr = "127.0.0.1") =>
         Server.Login.LoginAsync(
             new LoginRequest { User = user, Password = password, OtpCode = otp, PublicKey = publicKey ?? NewKey().PublicKeyPem, Ttl = ttl },
-            "127.0.0.1",
+            remoteAddr,
             CancellationToken.None).AsTask();
+
+    /// <summary>bcrypt verifications run so far, dummy ones included.</summary>
+    public long PasswordChecks => Server.Users.Hasher.Verifications;
+
+    /// <summary>Failed user.login events of <paramref name="user"/> whose error is <paramref name="error"/>.</summary>
+    public async Task<int> FailuresAsync(string user, string error) =>
+        (await EventsAsync(Core.Audit.EventTypes.UserLogin)).Count(e => !e.Success && e.User == user && e.Error == error);
 
     public FerryIdentity Verify(LoginResponse response) => Server.Verifier.Verify(X509Certificate2.CreateFromPem(response.CertPem));
 
