@@ -34,13 +34,13 @@ public sealed class AuthServer : IAsyncDisposable
         var userStore = new ResourceStore<User>(backend, "/users/", "user", ResourceSerializers.User);
         Roles = new RoleService(new ResourceStore<Role>(backend, "/roles/", "role", ResourceSerializers.Role), userStore, Audit);
         Users = new UserService(userStore, Roles, Audit, options, time);
-        Login = new LoginService(Users, Roles, Issuer, Audit, options, time, backend);
+        LockIndex = new LockIndex(backend, time, loggerFactory.CreateLogger("Ferry.Auth.Locks"));
+        Login = new LoginService(Users, Roles, Issuer, Audit, options, time, backend, LockIndex);
         Tokens = new TokenService(new ResourceStore<ProvisionToken>(backend, "/tokens/", "token", ResourceSerializers.Token), Audit, time);
         Hosts = new HostService(Tokens, Issuer, Audit, options, backend, time);
         AppServers = new AppServerService(
             new ResourceStore<AppServer>(backend, "/app_servers/", "app server", ResourceSerializers.AppServer), Hosts, options, time, loggerFactory.CreateLogger("Ferry.Auth.Apps"));
         Locks = new LockService(backend, Audit, time);
-        LockIndex = new LockIndex(backend, time, loggerFactory.CreateLogger("Ferry.Auth.Locks"));
         AppSessions = new AppSessionService(AppServers, Roles, Issuer, Audit, backend, time);
         WebSessions = new WebSessionService(Login, Roles, backend, Audit);
     }

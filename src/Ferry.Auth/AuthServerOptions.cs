@@ -31,6 +31,18 @@ public sealed record AuthServerOptions
 
     public TimeSpan LockDuration { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// After this many failed logins within <see cref="LoginThrottleWindow"/> from one client address (IPv6: one /64),
+    /// further logins from it are refused without checking a password until the oldest failure leaves the window.
+    /// Successful logins do not count, so many users behind one NAT are not held up by each other's successes.
+    /// </summary>
+    public int LoginThrottleMaxFailures { get; init; } = 20;
+
+    public TimeSpan LoginThrottleWindow { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many client addresses the throttle remembers at once (its memory bound; the stalest is forgotten first).</summary>
+    public int LoginThrottleMaxAddresses { get; init; } = 10_000;
+
     /// <summary>bcrypt cost; 12 takes ~0.25 s per hash, which is the point.</summary>
     public int BcryptWorkFactor { get; init; } = 12;
 

@@ -14,6 +14,12 @@ internal sealed record StoredPassword(string Hash, DateTimeOffset Changed);
 
 internal sealed record StoredOtp(string Secret, long LastUsedStep);
 
-internal sealed record LoginAttempts(IReadOnlyList<DateTimeOffset> Failures);
+/// <summary>
+/// One name's failed logins within the window, and the attempts holding a slot while their password is checked
+/// (<see cref="LoginAttemptCounter"/>). Items written before pending slots existed have none.
+/// </summary>
+internal sealed record LoginAttempts(IReadOnlyList<DateTimeOffset> Failures, IReadOnlyList<PendingLogin>? Pending = null);
+
+internal sealed record PendingLogin(string Id, DateTimeOffset Started);
 
 internal sealed record UserLock(DateTimeOffset Until, string Reason);

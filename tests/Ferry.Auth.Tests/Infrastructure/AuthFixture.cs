@@ -30,19 +30,15 @@ internal sealed class AuthFixture : IAsyncDisposable
     /// <summary>The store under the audit log, for reading what was stored exactly as stored.</summary>
     public IAuditStore AuditStore { get; }
 
-    public static Task<AuthFixture> StartAsync(SecondFactorMode secondFactor = SecondFactorMode.Off) => StartAsync(options => options with { SecondFactor = secondFactor });
+    public static Task<AuthFixture> StartAsync(Func<AuthServerOptions, AuthServerOptions> configure) => StartAsync(SecondFactorMode.Off, configure);
 
-    public static async Task<AuthFixture> StartAsync(Func<AuthServerOptions, AuthServerOptions> configure)
+    public static async Task<AuthFixture> StartAsync(SecondFactorMode secondFactor = SecondFactorMode.Off, Func<AuthServerOptions, AuthServerOptions>? configure = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         var backend = await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = SqliteBackendOptions.InMemory }, time, null, CancellationToken.None);
         var auditStore = await SqliteAuditStore.OpenAsync(new SqliteAuditStoreOptions { Path = SqliteBackendOptions.InMemory }, time, null, CancellationToken.None);
-        var server = await AuthServer.InitializeAsync(
-            backend,
-            auditStore,
-            configure(new AuthServerOptions { ClusterName = "test.cluster", BcryptWorkFactor = 4, ProxyPublicAddrs = ["proxy.test:3080"] }),
-            time,
-            CancellationToken.None);
+        var options = new AuthServerOptions { ClusterName = "test.cluster", SecondFactor = secondFactor, BcryptWorkFactor = 4, ProxyPublicAddrs = ["proxy.test:3080"] };
+        var server = await AuthServer.InitializeAsync(backend, auditStore, configure is null ? options : configure(options), time, CancellationToken.None);
         return new AuthFixture(backend, auditStore, server, time);
     }
 
@@ -59,11 +55,19 @@ internal sealed class AuthFixture : IAsyncDisposable
         return (key, key.ExportSubjectPublicKeyInfoPem());
     }
 
-    public Task<LoginResponse> LoginAsync(string user, string password = Password, string? otp = null, TimeSpan? ttl = null, string? publicKey = null) =>
+    public Task<LoginResponse> LoginAsync(
+        string user, string password = Password, string? otp = null, TimeSpan? ttl = null, string? publicKey = null, string remoteAddr = "127.0.0.1") =>
         Server.Login.LoginAsync(
             new LoginRequest { User = user, Password = password, OtpCode = otp, PublicKey = publicKey ?? NewKey().PublicKeyPem, Ttl = ttl },
-            "127.0.0.1",
+            remoteAddr,
             CancellationToken.None).AsTask();
+
+    /// <summary>bcrypt verifications run so far, dummy ones included.</summary>
+    public long PasswordChecks => Server.Users.Hasher.Verifications;
+
+    /// <summary>Failed user.login events of <paramref name="user"/> whose error is <paramref name="error"/>.</summary>
+    public async Task<int> FailuresAsync(string user, string error) =>
+        (await EventsAsync(Core.Audit.EventTypes.UserLogin)).Count(e => !e.Success && e.User == user && e.Error == error);
 
     public FerryIdentity Verify(LoginResponse response) => Server.Verifier.Verify(X509Certificate2.CreateFromPem(response.CertPem));
 

@@ -67,7 +67,7 @@ public sealed class LoginTests : IClassFixture<ClusterFixture>
 
         var locked = await _cluster.LoginAsync("frank", Password);
         Assert.Equal(3, locked.ExitCode);
-        Assert.Contains("locked", locked.Stderr);
+        Assert.Contains("too many failed login attempts for this user; try again after", locked.Stderr);
         Assert.Contains("tctl users reset frank", locked.Stderr);
 
         var audit = (await _cluster.TctlLocalAsync(["audit", "ls", "--since=10m", "--type=lock.created", "--format=json"])).EnsureSuccess("audit ls");
