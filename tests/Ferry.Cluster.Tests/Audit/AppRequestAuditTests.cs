@@ -20,8 +20,8 @@ public sealed class AppRequestAuditTests
         var (time, pki, server) = await StartAsync();
         await using var _ = server;
         using var __ = pki;
-        var batcher = new AuditBatcher(server.Client(), NullLogger.Instance);
-        var audit = new AppRequestAudit(AppUser(time), "POST", "/", "x=1").Set("aws_service", "dynamodb");
+        var batcher = new AuditBatcher(server.Client(), NullLogger.Instance, "agent");
+        var audit = new AppRequestAudit("agent", AppUser(time), "POST", "/", "x=1").Set("aws_service", "dynamodb");
         Assert.False(audit.Emitted);
 
         audit.Emit(batcher, TestPki.ClusterName, 403, "access is locked", time);
@@ -49,9 +49,9 @@ public sealed class AppRequestAuditTests
         var (time, pki, server) = await StartAsync();
         await using var _ = server;
         using var __ = pki;
-        var batcher = new AuditBatcher(server.Client(), NullLogger.Instance);
-        var first = new AppRequestAudit(AppUser(time), "GET", "/a", null);
-        var second = new AppRequestAudit(AppUser(time), "GET", "/b", null);
+        var batcher = new AuditBatcher(server.Client(), NullLogger.Instance, "agent");
+        var first = new AppRequestAudit("agent", AppUser(time), "GET", "/a", null);
+        var second = new AppRequestAudit("agent", AppUser(time), "GET", "/b", null);
         using var start = new ManualResetEventSlim();
 
         var emitters = Enumerable.Range(0, 16).Select(i => Task.Run(() =>

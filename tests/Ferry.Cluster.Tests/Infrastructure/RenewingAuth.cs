@@ -3,13 +3,12 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Ferry.Client.Http;
-using Ferry.Cluster.Tests.Infrastructure;
 using Ferry.Core.Api;
 using Ferry.Core.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace Ferry.AppService.Tests.Infrastructure;
+namespace Ferry.Cluster.Tests.Infrastructure;
 
 /// <summary>
 /// Auth's POST /v1/hosts/renew as the agent meets it: the caller is the host certificate it presented (verified

@@ -1,13 +1,12 @@
 using System.Security.Cryptography.X509Certificates;
-using Ferry.AppService.Join;
-using Ferry.AppService.Tests.Infrastructure;
+using Ferry.Cluster.Join;
 using Ferry.Client.Http;
 using Ferry.Cluster.Tests.Infrastructure;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Ferry.AppService.Tests.Join;
+namespace Ferry.Cluster.Tests.Join;
 
 /// <summary>
 /// The agent renews its host certificate at half-life (src/Ferry.AppService/Join/IdentityRenewer.cs): a new key, a
@@ -24,7 +23,7 @@ public sealed class IdentityRenewerTests : IAsyncLifetime
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "ferry-renewer-" + Guid.NewGuid().ToString("N"));
     private TestPki _pki = null!;
     private RenewingAuth _auth = null!;
-    private AgentIdentity _identity = null!;
+    private HostIdentity _identity = null!;
     private X509Certificate2 _original = null!;
 
     public async Task InitializeAsync()
@@ -35,7 +34,7 @@ public sealed class IdentityRenewerTests : IAsyncLifetime
         var file = IdentityFile.Create(_original.GetECDsaPrivateKey()!, _original, _pki.HostCa.CertificatePem, _pki.UserCa.CertificatePem);
         var path = Path.Combine(_directory, "identities", "app.pem");
         file.Save(path);
-        _identity = new AgentIdentity(file, ServerTrust.ForProxy(_pki.HostCa.Certificate), path);
+        _identity = new HostIdentity(file, ServerTrust.ForProxy(_pki.HostCa.Certificate), path);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace Ferry.AppService.Tests.Infrastructure;
+namespace Ferry.Cluster.Tests.Infrastructure;
 
 /// <summary>
 /// A fake clock that counts how often it was read. The renewer reads its clock exactly once per check, and checks run
