@@ -19,7 +19,8 @@ namespace Ferry.AppService.Aws;
 /// <code>
 ///   resolve the endpoint (X-Forwarded-Host, else the credential scope; AWS_ENDPOINT_URL* override)
 ///   → credentials for (role, external id, user) from the STS cache (no STS call while cached)
-///   → drop reserved headers, re-sign with those credentials (headers that were not signed are kept unsigned)
+///   → drop reserved headers, re-sign with those credentials (headers that were not signed are kept unsigned);
+///     a presigned request loses its X-Amz-* query parameters and is signed with an Authorization header instead
 ///   → stream to AWS → stream AWS's answer back unchanged → queue the audit event
 /// </code>
 /// </summary>
@@ -48,13 +49,18 @@ internal sealed class AwsForwarder
         _clusterName = clusterName;
     }
 
-    public async Task ForwardAsync(HttpContext context, FerryIdentity identity, App app, SigV4Authorization authorization)
+    public async Task ForwardAsync(HttpContext context, FerryIdentity identity, App app, SigV4RequestSignature authorization)
     {
         var started = Stopwatch.GetTimestamp();
         var request = context.Request;
         var ct = context.RequestAborted;
         var route = identity.RouteToApp!;
-        var (rawPath, rawQuery) = RawTarget(context);
+        var (rawPath, clientQuery) = RawTarget(context);
+        // A presigned request is signed anew with an Authorization header rather than presigned again: one signing path
+        // for both forms, the role's session token in a header instead of a URL that logs keep, and the client's expiry
+        // was already enforced where its signature was verified (the local proxy). Its X-Amz-* parameters go.
+        var presigned = authorization.Location == SigV4SignatureLocation.Query;
+        var rawQuery = presigned ? SigV4QueryParameters.WithoutSigningParameters(clientQuery) : clientQuery;
         var forwardedHosts = request.Headers["X-Forwarded-Host"].Where(h => !string.IsNullOrEmpty(h)).Select(h => h!).ToList();
         var endpoint = _endpoints.Resolve(forwardedHosts.Count == 0 ? null : forwardedHosts, authorization.Service, authorization.Region);
 
@@ -71,6 +77,12 @@ internal sealed class AwsForwarder
             }
 
             headers.Add(new(name, values.ToString()));
+        }
+
+        if (presigned && IsS3(authorization.Service) && !request.Headers.ContainsKey(SigV4Constants.AmzContentSha256Header))
+        {
+            // S3 wants the payload hash in a header on header-signed requests; a presigned one's payload was never signed.
+            headers.Add(new(SigV4Constants.AmzContentSha256Header, SigV4Constants.UnsignedPayload));
         }
 
         headers.Add(new("Host", endpoint.Authority));
@@ -163,9 +175,27 @@ internal sealed class AwsForwarder
         return (knownHash ? SigV4Payload.FromHash(declaredHash) : SigV4Payload.FromBody(body), body);
     }
 
+    /// <summary>The request as <see cref="SigV4RequestSignature.TryParse"/> reads it: the Authorization and X-Amz-Date headers and the raw query.</summary>
+    internal static SigV4Request SignatureOf(HttpContext context)
+    {
+        var (path, query) = RawTarget(context);
+        var headers = new List<KeyValuePair<string, string>>(2);
+        foreach (var name in (ReadOnlySpan<string>)[SigV4Constants.AuthorizationHeader, SigV4Constants.AmzDateHeader])
+        {
+            foreach (var value in context.Request.Headers[name])
+            {
+                headers.Add(new(name, value ?? string.Empty));
+            }
+        }
+
+        return new SigV4Request(context.Request.Method, context.Request.Host.Value ?? string.Empty, path, query, headers);
+    }
+
+    private static bool IsS3(string service) => string.Equals(service, "s3", StringComparison.Ordinal);
+
     private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
 
-    private void Emit(FerryIdentity identity, App app, SigV4Authorization authorization, AwsEndpoint endpoint, HttpRequest request, string rawPath, string rawQuery, int status, long started, byte[]? body)
+    private void Emit(FerryIdentity identity, App app, SigV4RequestSignature authorization, AwsEndpoint endpoint, HttpRequest request, string rawPath, string rawQuery, int status, long started, byte[]? body)
     {
         var isDynamoDb = DynamoDbRequestInfo.IsDynamoDbService(authorization.Service);
         var type = isDynamoDb ? EventTypes.AppSessionDynamoDbRequest : EventTypes.AppSessionRequest;

@@ -17,8 +17,8 @@ namespace Ferry.AppService.Handler;
 /// <summary>
 /// Every request the proxy sends over the tunnel: who is asking (the caller's certificate, forwarded by the
 /// proxy and verified here against the user CA — never a bare header), for which app, and are they allowed
-/// (labels and the certificate's one IAM role, deny wins). Then SigV4-signed requests go to AWS; anything
-/// else to an AWS app is the browser console flow.
+/// (labels and the certificate's one IAM role, deny wins). Then SigV4-signed requests (Authorization header or
+/// presigned query) go to AWS; anything else to an AWS app is the browser console flow.
 /// </summary>
 internal sealed partial class AgentRequestHandler
 {
@@ -41,8 +41,7 @@ internal sealed partial class AgentRequestHandler
 
     public async Task HandleAsync(HttpContext context)
     {
-        var authorizationHeader = context.Request.Headers.Authorization.ToString();
-        SigV4Authorization.TryParse(authorizationHeader, out var authorization);
+        SigV4RequestSignature.TryParse(AwsForwarder.SignatureOf(context), out var signature, out var unsigned);
         try
         {
             var identity = Authenticate(context);
@@ -64,14 +63,20 @@ internal sealed partial class AgentRequestHandler
                 throw FerryException.NotImplemented($"app \"{app.Name}\" is not an AWS app; Ferry serves AWS console and API apps");
             }
 
-            if (authorization is null)
+            if (signature is null)
             {
+                if (unsigned!.Status != SigV4VerificationStatus.MissingAuthorization)
+                {
+                    // It claims a signature (header or presigned query) that does not parse: an API call, never the console.
+                    throw FerryException.BadParameter($"the request's SigV4 signature is malformed: {unsigned.Reason}");
+                }
+
                 // Not an API call: a browser opening the app. Sign it in to the AWS console as the session's role.
                 await _console.RedirectAsync(context, identity, app);
                 return;
             }
 
-            await _aws.ForwardAsync(context, identity, app, authorization);
+            await _aws.ForwardAsync(context, identity, app, signature);
         }
         catch (FerryException e)
         {
