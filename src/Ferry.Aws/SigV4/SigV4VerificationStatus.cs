@@ -1,6 +1,6 @@
 namespace Ferry.Aws.SigV4;
 
-/// <summary>The named outcomes of <see cref="SigV4Verifier"/>; every failure maps to 403 with an empty body (§1.4).</summary>
+/// <summary>The named outcomes of <see cref="SigV4Verifier"/>; every failure maps to 403 with an empty body at the local proxy.</summary>
 public enum SigV4VerificationStatus
 {
     /// <summary>The signature was recomputed over the request and matches, within its time window.</summary>

@@ -11,10 +11,11 @@ namespace Ferry.Aws.SigV4;
 /// <item>the scope's access key id must equal the expected one (constant time);</item>
 /// <item>it must be in its time window at <see cref="TimeProvider"/> now (<see cref="SigV4TimeWindow"/>);</item>
 /// <item>recompute the signature over exactly the signed headers at the request's own X-Amz-Date and compare in
-/// constant time. The payload hash is the one of §1.4 step 3.3 for the header form; for the query form it is
-/// UNSIGNED-PAYLOAD for S3 and the body's hash otherwise, and the canonical query leaves out X-Amz-Signature.</item>
+/// constant time. The payload hash is, for the header form, the X-Amz-Content-Sha256 literal when the client declared
+/// an unsigned payload and the body's SHA-256 otherwise; for the query form UNSIGNED-PAYLOAD for S3 and the body's
+/// SHA-256 otherwise, and the canonical query leaves out X-Amz-Signature.</item>
 /// </list>
-/// Unlike the reference local proxy (aws-access.md §1.4 step 3.2) a signed <c>user-agent</c> is verified like
+/// Unlike the reference local proxy, which checks only the key id then, a signed <c>user-agent</c> is verified like
 /// any other header: the local proxy is the client's first hop, so nothing can have rewritten it (docs/architecture.md).
 /// Never throws on bad input; thread-safe; derived signing keys are cached.
 /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html

@@ -20,7 +20,7 @@ public static class RoleSessionName
     /// A user name that AWS accepts as it is (2–64 characters of <c>[A-Za-z0-9_+=,.@-]</c>) stays unchanged, unless it
     /// looks like a hashed name itself. Any other name becomes the name with every other character replaced by '-',
     /// cut to 47 characters, then '-' and the first 16 hex characters of the SHA-1 of the full UTF-8 user name: for
-    /// a long name that is Teleport's MaybeHashRoleSessionName (aws-access.md §1.9), and the same suffix keeps
+    /// a long name that is Teleport's MaybeHashRoleSessionName, and the same suffix keeps
     /// "a b" and "a-b" apart. Why this is one-to-one (up to a 64-bit hash collision): unchanged results never end in
     /// '-' and 16 lower-case hex characters (<see cref="LooksHashed"/>), hashed results always do, and two hashed
     /// results are equal only if the hashes of the two user names are.

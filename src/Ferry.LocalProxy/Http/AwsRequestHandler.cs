@@ -9,9 +9,9 @@ namespace Ferry.LocalProxy.Http;
 /// <summary>
 /// Every request that reaches the local TLS listener, in both modes:
 /// <code>
-/// 1. a SigV4 signature, in the Authorization header or the query ......... else 403, empty body (§1.4 step 1)
+/// 1. a SigV4 signature, in the Authorization header or the query ....... else 403, empty body
 /// 2. the body fits the cap (70 MB) and is read into one buffer ......... else 413
-/// 3. the signature verifies in full with the throwaway key, in its window else 403, empty body (§1.4 step 3)
+/// 3. it verifies in full with the throwaway key, in its time window .... else 403, empty body
 /// 4. forward to the Ferry proxy, stream the answer back ................ (§1.5, <see cref="UpstreamForwarder"/>)
 /// </code>
 /// Nothing is forwarded before step 3 passes. Every refusal is logged with its status and reason, never the
@@ -145,7 +145,7 @@ internal sealed class AwsRequestHandler
         return false;
     }
 
-    /// <summary>§1.4: every local signature failure is a 403 with an empty body, and a log line naming the reason.</summary>
+    /// <summary>Every local signature failure is a 403 with an empty body, and a log line naming the reason.</summary>
     private void Forbid(HttpContext context, string host, SigV4VerificationStatus status, string reason)
     {
         LocalProxyLog.SignatureRejected(_logger, context.Request.Method, host, status, reason);
