@@ -46,8 +46,8 @@ public static class ProxiedResponses
         }
 
         var request = context.Request;
-        SigV4Authorization.TryParse(request.Headers.Authorization.ToString(), out var authorization);
-        var protocol = AwsErrorWriter.DetectProtocol(authorization?.Service, request.ContentType, request.Headers["X-Amz-Target"].ToString(), request.QueryString.Value?.TrimStart('?'));
+        var signature = RequestSignatures.Parse(context, out _);
+        var protocol = AwsErrorWriter.DetectProtocol(signature?.Service, request.ContentType, request.Headers["X-Amz-Target"].ToString(), request.QueryString.Value?.TrimStart('?'));
         var response = AwsErrorWriter.FromException(error, protocol);
         context.Response.StatusCode = statusOverride ?? response.StatusCode;
         context.Response.ContentType = response.ContentType;

@@ -22,8 +22,8 @@ namespace Ferry.LocalProxy;
 /// terminated with local-CA leaves, everything else is tunnelled (<see cref="ConnectHandler"/>).</item>
 /// <item><see cref="AwsLocalProxyMode.EndpointUrl"/>: a TLS listener used as the endpoint URL.</item>
 /// </list>
-/// Every request is SigV4-verified with the throwaway key and forwarded to the Ferry proxy with the app
-/// certificate (<see cref="AwsRequestHandler"/>).
+/// Every request is SigV4-verified in full with the throwaway key, whether signed in its Authorization header or
+/// presigned in its query, and only then forwarded to the Ferry proxy with the app certificate (<see cref="AwsRequestHandler"/>).
 /// </summary>
 public sealed class AwsLocalProxy : IAsyncDisposable
 {
@@ -80,7 +80,7 @@ public sealed class AwsLocalProxy : IAsyncDisposable
         var requestBase = _requestBase = (usesOwnTls ? $"http://{upstream.Authority}" : $"{upstream.Scheme}://{upstream.Authority}") + upstream.AbsolutePath.TrimEnd('/');
         var forwarder = new UpstreamForwarder(_invoker, requestBase, upstream.Authority, _options.UpstreamHttpVersion,
             setForwardedHost: _options.Mode == AwsLocalProxyMode.HttpsProxy, _logger);
-        var requests = new AwsRequestHandler(_options.LocalCredentials, new SigV4Verifier(), forwarder, _options.MaxRequestBodySize, _logger);
+        var requests = new AwsRequestHandler(_options.LocalCredentials, new SigV4Verifier(_options.TimeProvider), forwarder, _options.MaxRequestBodySize, _logger);
         var tls = new TlsOptionsCache(_options.Ca);
         var connect = new ConnectHandler(new TunnelDialer(_options.SystemProxy, _options.TunnelConnectTimeout), _logger);
         _connect = connect;

@@ -62,5 +62,8 @@ public sealed class AwsLocalProxyOptions
     /// </summary>
     public Func<HttpMessageHandler>? UpstreamHandlerFactory { get; init; }
 
+    /// <summary>The clock signatures are checked against: X-Amz-Date within 15 minutes, presigned URLs until they expire.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     public ILoggerFactory? LoggerFactory { get; init; }
 }

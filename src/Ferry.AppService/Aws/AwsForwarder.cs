@@ -17,7 +17,8 @@ namespace Ferry.AppService.Aws;
 /// <code>
 ///   resolve the endpoint (X-Forwarded-Host, else the credential scope; AWS_ENDPOINT_URL* override)
 ///   → credentials for (role, external id, user) from the STS cache (no STS call while cached)
-///   → drop reserved headers, re-sign with those credentials (headers that were not signed are kept unsigned)
+///   → drop reserved headers, re-sign with those credentials (headers that were not signed are kept unsigned);
+///     a presigned request loses its X-Amz-* query parameters and is signed with an Authorization header instead
 ///   → stream to AWS → stream AWS's answer back unchanged (the caller emits the one audit event)
 /// </code>
 /// </summary>
@@ -43,12 +44,17 @@ internal sealed class AwsForwarder
     }
 
     /// <summary>Forwards the request; what it learns on the way (AWS host, DynamoDB target and tables) goes into <paramref name="audit"/>.</summary>
-    public async Task ForwardAsync(HttpContext context, FerryIdentity identity, App app, SigV4Authorization authorization, AppRequestAudit audit)
+    public async Task ForwardAsync(HttpContext context, FerryIdentity identity, App app, SigV4RequestSignature authorization, AppRequestAudit audit)
     {
         var request = context.Request;
         var ct = context.RequestAborted;
         var route = identity.RouteToApp!;
-        var (rawPath, rawQuery) = RequestTarget.Raw(context);
+        var (rawPath, clientQuery) = RequestTarget.Raw(context);
+        // A presigned request is signed anew with an Authorization header rather than presigned again: one signing path
+        // for both forms, the role's session token in a header instead of a URL that logs keep, and the client's expiry
+        // was already enforced where its signature was verified (the local proxy). Its X-Amz-* parameters go.
+        var presigned = authorization.Location == SigV4SignatureLocation.Query;
+        var rawQuery = presigned ? SigV4QueryParameters.WithoutSigningParameters(clientQuery) : clientQuery;
         var forwardedHosts = request.Headers["X-Forwarded-Host"].Where(h => !string.IsNullOrEmpty(h)).Select(h => h!).ToList();
         var endpoint = _endpoints.Resolve(forwardedHosts.Count == 0 ? null : forwardedHosts, authorization.Service, authorization.Region);
         audit.Set("aws_host", endpoint.Authority);
@@ -72,6 +78,12 @@ internal sealed class AwsForwarder
             }
 
             headers.Add(new(name, values.ToString()));
+        }
+
+        if (presigned && IsS3(authorization.Service) && !request.Headers.ContainsKey(SigV4Constants.AmzContentSha256Header))
+        {
+            // S3 wants the payload hash in a header on header-signed requests; a presigned one's payload was never signed.
+            headers.Add(new(SigV4Constants.AmzContentSha256Header, SigV4Constants.UnsignedPayload));
         }
 
         headers.Add(new("Host", endpoint.Authority));
@@ -160,6 +172,7 @@ internal sealed class AwsForwarder
         return (knownHash ? SigV4Payload.FromHash(declaredHash) : SigV4Payload.FromBody(body), body);
     }
 
-    private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+    private static bool IsS3(string service) => string.Equals(service, "s3", StringComparison.Ordinal);
 
+    private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
 }

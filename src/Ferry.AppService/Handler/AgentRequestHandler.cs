@@ -21,7 +21,8 @@ namespace Ferry.AppService.Handler;
 ///   who is asking: the caller's certificate, forwarded by the proxy and verified here (CallerAuthenticator), never a bare header
 ///   → not locked, not revoked, and this agent's view of roles and locks is fresh (ClusterGate)
 ///   → for which app, and allowed (labels and the certificate's one IAM role, deny wins)
-///   → SigV4-signed requests go to AWS; anything else to an AWS app is the browser console flow
+///   → SigV4-signed requests (Authorization header or presigned query) go to AWS; anything else to an AWS app is the
+///     browser console flow
 ///   → exactly one audit event, whatever the outcome
 /// </code>
 /// </summary>
@@ -67,11 +68,11 @@ internal sealed partial class AgentRequestHandler
 
         var (path, query) = RequestTarget.Raw(context);
         var audit = new AppRequestAudit("agent", identity, context.Request.Method, path, query);
-        SigV4Authorization.TryParse(context.Request.Headers.Authorization.ToString(), out var authorization);
-        if (authorization is not null)
+        var signature = RequestSignatures.Parse(context, out var unsigned);
+        if (signature is not null)
         {
-            audit.Set("aws_service", authorization.Service).Set("aws_region", authorization.Region);
-            if (DynamoDbRequestInfo.IsDynamoDbService(authorization.Service))
+            audit.Set("aws_service", signature.Service).Set("aws_region", signature.Region);
+            if (DynamoDbRequestInfo.IsDynamoDbService(signature.Service))
             {
                 audit.Type = EventTypes.AppSessionDynamoDbRequest;
             }
@@ -104,14 +105,20 @@ internal sealed partial class AgentRequestHandler
                 throw FerryException.NotImplemented($"app \"{app.Name}\" is not an AWS app; Ferry serves AWS console and API apps");
             }
 
-            if (authorization is null)
+            if (signature is null)
             {
+                if (unsigned!.Status != SigV4VerificationStatus.MissingAuthorization)
+                {
+                    // It claims a signature (header or presigned query) that does not parse: an API call, never the console.
+                    throw FerryException.BadParameter($"the request's SigV4 signature is malformed: {unsigned.Reason}");
+                }
+
                 // Not an API call: a browser opening the app. Sign it in to the AWS console as the session's role.
                 await _console.RedirectAsync(context, identity, app, audit);
             }
             else
             {
-                await _aws.ForwardAsync(context, identity, app, authorization, audit);
+                await _aws.ForwardAsync(context, identity, app, signature, audit);
             }
 
             audit.Emit(_audit, _clusterName, context.Response.StatusCode, null, _time);

@@ -90,15 +90,30 @@ public sealed class SigV4Authorization
             return false;
         }
 
-        // Credential = <access key id>/<yyyyMMdd>/<region>/<service>/aws4_request
-        var scope = credential.Split('/');
-        if (scope.Length != 5 || scope[4] != SigV4Constants.Terminator
-            || scope[0].Length == 0 || scope[1].Length == 0 || scope[2].Length == 0 || scope[3].Length == 0)
+        if (!TryParseCredential(credential, out var scope) || !TryParseSignedHeaders(signedHeaders, out var names))
         {
             return false;
         }
 
-        var names = signedHeaders.Split(';');
+        authorization = new SigV4Authorization(scope[0], scope[1], scope[2], scope[3], names, signedHeaders, signature);
+        return true;
+    }
+
+    /// <summary>
+    /// <c>&lt;access key id&gt;/&lt;yyyyMMdd&gt;/&lt;region&gt;/&lt;service&gt;/aws4_request</c>: five non-empty parts, the last
+    /// one <c>aws4_request</c>; <paramref name="scope"/> holds the first four. The same rule for the header and the query.
+    /// </summary>
+    internal static bool TryParseCredential(string credential, out string[] scope)
+    {
+        scope = credential.Split('/');
+        return scope.Length == 5 && scope[4] == SigV4Constants.Terminator
+            && scope[0].Length > 0 && scope[1].Length > 0 && scope[2].Length > 0 && scope[3].Length > 0;
+    }
+
+    /// <summary>A ';'-separated list of header names, none empty, lower-cased here.</summary>
+    internal static bool TryParseSignedHeaders(string signedHeaders, out string[] names)
+    {
+        names = signedHeaders.Split(';');
         for (var i = 0; i < names.Length; i++)
         {
             if (names[i].Length == 0)
@@ -109,7 +124,6 @@ public sealed class SigV4Authorization
             names[i] = names[i].ToLowerInvariant();
         }
 
-        authorization = new SigV4Authorization(scope[0], scope[1], scope[2], scope[3], names, signedHeaders, signature);
         return true;
     }
 

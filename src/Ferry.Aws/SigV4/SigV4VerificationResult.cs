@@ -6,11 +6,11 @@ namespace Ferry.Aws.SigV4;
 /// </summary>
 public sealed class SigV4VerificationResult
 {
-    internal SigV4VerificationResult(SigV4VerificationStatus status, string reason, SigV4Authorization? authorization)
+    internal SigV4VerificationResult(SigV4VerificationStatus status, string reason, SigV4RequestSignature? signature)
     {
         Status = status;
         Reason = reason;
-        Authorization = authorization;
+        Signature = signature;
     }
 
     public SigV4VerificationStatus Status { get; }
@@ -18,12 +18,12 @@ public sealed class SigV4VerificationResult
     /// <summary>How many canonical forms were computed (1 when the spec form matched); for tests and benchmarks.</summary>
     internal int FormsTried { get; init; }
 
-    public bool IsValid => Status is SigV4VerificationStatus.Valid or SigV4VerificationStatus.ValidKeyIdOnly;
+    public bool IsValid => Status == SigV4VerificationStatus.Valid;
 
     public string Reason { get; }
 
-    /// <summary>The parsed Authorization header; null when it was missing or malformed.</summary>
-    public SigV4Authorization? Authorization { get; }
+    /// <summary>The parsed signature; null when it was missing or malformed.</summary>
+    public SigV4RequestSignature? Signature { get; }
 
     public override string ToString() => $"{Status}: {Reason}";
 }

@@ -9,12 +9,13 @@ namespace Ferry.LocalProxy.Http;
 /// <summary>
 /// Every request that reaches the local TLS listener, in both modes:
 /// <code>
-/// 1. Authorization is a well-formed AWS4-HMAC-SHA256 header ............ else 403, empty body (§1.4 step 1)
+/// 1. a SigV4 signature, in the Authorization header or the query ....... else 403, empty body
 /// 2. the body fits the cap (70 MB) and is read into one buffer ......... else 413
-/// 3. the signature verifies with the throwaway key ..................... else 403, empty body (§1.4 step 3)
+/// 3. it verifies in full with the throwaway key, in its time window .... else 403, empty body
 /// 4. forward to the Ferry proxy, stream the answer back ................ (§1.5, <see cref="UpstreamForwarder"/>)
 /// </code>
-/// Nothing is forwarded before step 3 passes.
+/// Nothing is forwarded before step 3 passes. Every refusal is logged with its status and reason, never the
+/// signature (<see cref="SigV4Verifier"/>, docs/architecture.md "Local verification").
 /// </summary>
 internal sealed class AwsRequestHandler
 {
@@ -45,12 +46,11 @@ internal sealed class AwsRequestHandler
             return;
         }
 
-        // 1. A missing or malformed Authorization is refused before the body is read.
-        var authorizationValues = request.Headers.Authorization;
-        if (authorizationValues.Count != 1 || !SigV4Authorization.TryParse(authorizationValues.ToString(), out var authorization))
+        // 1. A missing or malformed signature is refused before the body is read.
+        var (path, query) = SplitTarget(originTarget);
+        if (!SigV4RequestSignature.TryParse(SignatureLookup(request, host, path, query), out var signature, out var failure))
         {
-            var status = authorizationValues.Count == 0 ? SigV4VerificationStatus.MissingAuthorization : SigV4VerificationStatus.MalformedAuthorization;
-            Forbid(context, host, status, "the request carries no single well-formed AWS4-HMAC-SHA256 Authorization header");
+            Forbid(context, host, failure.Status, failure.Reason);
             return;
         }
 
@@ -68,8 +68,8 @@ internal sealed class AwsRequestHandler
             return;
         }
 
-        // 3. Verify over exactly the signed headers (the verifier also applies the user-agent rule).
-        var result = _verifier.Verify(BuildSigV4Request(request, authorization, host, originTarget), SigV4Payload.FromBody(body.Memory), authorization, _credentials);
+        // 3. Verify over exactly the signed headers, user-agent included: this is the client's first hop.
+        var result = _verifier.Verify(BuildSigV4Request(request, signature, host, path, query), SigV4Payload.FromBody(body.Memory), signature, _credentials);
         if (!result.IsValid)
         {
             Forbid(context, host, result.Status, result.Reason);
@@ -80,30 +80,37 @@ internal sealed class AwsRequestHandler
         await _forwarder.ForwardAsync(context, originTarget, host, body);
     }
 
-    /// <summary>Only the headers the verifier reads: the signed ones and the date and payload-hash headers.</summary>
-    private static SigV4Request BuildSigV4Request(HttpRequest request, SigV4Authorization authorization, string host, string originTarget)
+    /// <summary>What <see cref="SigV4RequestSignature.TryParse"/> reads: every Authorization and X-Amz-Date value, and the query.</summary>
+    private static SigV4Request SignatureLookup(HttpRequest request, string host, string path, string? query)
     {
-        var signed = authorization.SignedHeaders;
+        var headers = new List<KeyValuePair<string, string>>(2);
+        AddAll(headers, request.Headers, SigV4Constants.AuthorizationHeader);
+        AddAll(headers, request.Headers, SigV4Constants.AmzDateHeader);
+        return new SigV4Request(request.Method, host, path, query, headers);
+    }
+
+    /// <summary>Only the headers the verifier reads: the signed ones and the date and payload-hash headers.</summary>
+    private static SigV4Request BuildSigV4Request(HttpRequest request, SigV4RequestSignature signature, string host, string path, string? query)
+    {
+        var signed = signature.SignedHeaders;
         var headers = new List<KeyValuePair<string, string>>(signed.Count + 2);
         for (var i = 0; i < signed.Count; i++)
         {
             AddAll(headers, request.Headers, signed[i]);
         }
 
-        if (!authorization.IsHeaderSigned("x-amz-date"))
-        {
-            AddAll(headers, request.Headers, SigV4Constants.AmzDateHeader);
-        }
-
-        if (!authorization.IsHeaderSigned("x-amz-content-sha256"))
+        if (!signature.IsHeaderSigned("x-amz-content-sha256"))
         {
             AddAll(headers, request.Headers, SigV4Constants.AmzContentSha256Header);
         }
 
-        var query = originTarget.IndexOf('?');
-        return query < 0
-            ? new SigV4Request(request.Method, host, originTarget, null, headers)
-            : new SigV4Request(request.Method, host, originTarget[..query], originTarget[(query + 1)..], headers);
+        return new SigV4Request(request.Method, host, path, query, headers);
+    }
+
+    private static (string Path, string? Query) SplitTarget(string originTarget)
+    {
+        var query = originTarget.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? (originTarget, null) : (originTarget[..query], originTarget[(query + 1)..]);
     }
 
     private static void AddAll(List<KeyValuePair<string, string>> headers, IHeaderDictionary source, string name)
@@ -138,7 +145,7 @@ internal sealed class AwsRequestHandler
         return false;
     }
 
-    /// <summary>§1.4: every local signature failure is a 403 with an empty body.</summary>
+    /// <summary>Every local signature failure is a 403 with an empty body, and a log line naming the reason.</summary>
     private void Forbid(HttpContext context, string host, SigV4VerificationStatus status, string reason)
     {
         LocalProxyLog.SignatureRejected(_logger, context.Request.Method, host, status, reason);

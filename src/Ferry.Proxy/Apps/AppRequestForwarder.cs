@@ -143,7 +143,7 @@ internal sealed partial class AppRequestForwarder
     /// <summary>Service and region from the signature, so a refusal's event names what was asked for.</summary>
     private static AppRequestAudit Describe(AppRequestAudit audit, HttpRequest request)
     {
-        if (SigV4Authorization.TryParse(request.Headers.Authorization.ToString(), out var authorization))
+        if (RequestSignatures.Parse(request.HttpContext, out _) is { } authorization)
         {
             audit.Set("aws_service", authorization.Service).Set("aws_region", authorization.Region);
             if (DynamoDbRequestInfo.IsDynamoDbService(authorization.Service))

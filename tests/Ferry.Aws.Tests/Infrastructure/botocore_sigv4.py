@@ -1,11 +1,16 @@
 """Independent SigV4 oracle for Ferry.Aws tests, built on botocore.auth (stdlib + botocore only).
 
 Reads a JSON list of requests on stdin, writes a JSON list of results on stdout.
-  sign:   {"method","url","headers":[[k,v]...],"body_b64","access_key","secret_key","token"?,"region","service","timestamp"}
-          -> {"headers":[[k,v]...]} signed by SigV4Auth (S3SigV4Auth for s3) at the fixed timestamp (yyyymmddThhmmssZ).
+  sign:   {"method","url","headers":[[k,v]...],"body_b64","access_key","secret_key","token"?,"region","service","timestamp",
+           "sign_user_agent"?}
+          -> {"headers":[[k,v]...]} signed by SigV4Auth (S3SigV4Auth for s3) at the fixed timestamp (yyyymmddThhmmssZ);
+          with sign_user_agent, User-Agent is signed too (as the AWS SDK for Java 1.x does; botocore itself never signs it).
   verify: {"method","url","headers","body_b64","access_key","secret_key","token"?}
           -> {"result":"MATCH"|"MISMATCH"|..., "canonical_request": "..."}; recomputes the signature over exactly the
           headers listed in SignedHeaders at the request's own X-Amz-Date, with region and service from its scope.
+  presign: {"access_key","secret_key","token"?,"region","service","timestamp","expires", and either
+           "operation" + "params" (+ "endpoint_url"?, "config"?: botocore Config keywords, "http_method"?): boto3's client.generate_presigned_url, or "method","url","headers":
+           SigV4QueryAuth (S3SigV4QueryAuth for s3) on that request} -> {"url": the presigned URL} at the fixed timestamp.
 """
 import base64
 import datetime
@@ -15,7 +20,7 @@ import json
 import sys
 
 import botocore.auth
-from botocore.auth import S3SigV4Auth, SigV4Auth
+from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
@@ -33,8 +38,40 @@ def sign(req):
     for k, v in req["headers"]:
         request.headers[k] = v
     creds = Credentials(req["access_key"], req["secret_key"], req.get("token"))
-    auth_for(req["service"], req["region"], creds).add_auth(request)
+    blacklist = list(botocore.auth.SIGNED_HEADERS_BLACKLIST)
+    if req.get("sign_user_agent"):
+        botocore.auth.SIGNED_HEADERS_BLACKLIST = [h for h in blacklist if h != "user-agent"]
+    try:
+        auth_for(req["service"], req["region"], creds).add_auth(request)
+    finally:
+        botocore.auth.SIGNED_HEADERS_BLACKLIST = blacklist
     return {"headers": [[k, v] for k, v in request.headers.items()]}
+
+
+def presign(req):
+    fixed = datetime.datetime.strptime(req["timestamp"], "%Y%m%dT%H%M%SZ")
+    botocore.auth.get_current_datetime = lambda *a, **k: fixed
+    if "operation" in req:
+        import boto3  # only this mode needs it
+        from botocore.config import Config
+
+        client = boto3.session.Session(
+            aws_access_key_id=req["access_key"],
+            aws_secret_access_key=req["secret_key"],
+            aws_session_token=req.get("token"),
+            region_name=req["region"],
+        ).client(req["service"], endpoint_url=req.get("endpoint_url"), config=Config(**(req.get("config") or {})))
+        url = client.generate_presigned_url(
+            req["operation"], Params=req.get("params") or {}, ExpiresIn=req["expires"], HttpMethod=req.get("http_method")
+        )
+        return {"url": url}
+    request = AWSRequest(method=req["method"], url=req["url"], data=b"", headers=None)
+    for k, v in req.get("headers") or []:
+        request.headers[k] = v
+    creds = Credentials(req["access_key"], req["secret_key"], req.get("token"))
+    cls = S3SigV4QueryAuth if req["service"] == "s3" else SigV4QueryAuth
+    cls(creds, req["service"], req["region"], expires=req["expires"]).add_auth(request)
+    return {"url": request.url}
 
 
 def verify(req):
@@ -75,7 +112,7 @@ def verify(req):
 def main():
     mode = sys.argv[1]
     requests = json.load(sys.stdin)
-    fn = sign if mode == "sign" else verify
+    fn = {"sign": sign, "verify": verify, "presign": presign}[mode]
     json.dump([fn(r) for r in requests], sys.stdout)
 
 

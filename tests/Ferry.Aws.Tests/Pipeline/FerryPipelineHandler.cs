@@ -51,7 +51,7 @@ internal sealed class FerryPipelineHandler(
         headers.Add(new(AwsProxyHeaders.ForwardedHost, uri.Authority));
 
         // Agent: upstream from X-Forwarded-Host (or its override), the role's credentials, a new signature.
-        var scope = verdict.Authorization!;
+        var scope = verdict.Signature!;
         var endpoint = endpoints.Resolve([uri.Authority], scope.Service, scope.Region);
         var credentials = await sts.GetAsync(roleArn, null, RoleSessionName.FromUser(user), ct: ct);
         var outgoing = new SigV4Request(request.Method.Method, endpoint.Authority, endpoint.GetUpstreamPath(incoming.RawPath), incoming.RawQuery, headers);

@@ -19,7 +19,7 @@ public sealed class SigV4PerformanceTests(ITestOutputHelper output)
             .WithHeader("User-Agent", "aws-sdk-dotnet/4.0").WithHeader("X-Forwarded-For", "10.0.0.1").WithHeader("Accept-Encoding", "identity");
         var sigv4 = signed.ToSigV4();
         var payload = SigV4Payload.FromBody(signed.Body);
-        var verifier = new SigV4Verifier();
+        var verifier = new SigV4Verifier(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(SampleRequests.SignedAt));
         var resigner = new SigV4Resigner();
         var real = new AwsCredentials("ASIAREAL", "real-secret", "session-token");
         Assert.True(SigV4Authorization.TryParse(signed.Header("Authorization"), out var auth));

@@ -50,7 +50,7 @@ public sealed class SigV4ResignerTests
                 upstream.Add(wire);
 
                 // Ferry's own verifier agrees too (and proves the spec form is what the re-signer produces).
-                var mine = new SigV4Verifier().Verify(wire.ToSigV4(), SigV4Payload.FromBody(wire.Body), Real);
+                var mine = new SigV4Verifier(new FakeTimeProvider(Now)).Verify(wire.ToSigV4(), SigV4Payload.FromBody(wire.Body), Real);
                 Assert.True(mine.Status == SigV4VerificationStatus.Valid && mine.FormsTried == 1, $"{name}: {mine}");
             }
         }
@@ -141,7 +141,7 @@ public sealed class SigV4ResignerTests
         var signed = _resigner.Resign(sdk.ToSigV4(), SigV4Payload.FromBody(sdk.Body), parsed!.SignedHeaders, region, service, longLived);
 
         Assert.DoesNotContain(signed.Headers, h => h.Key.Equals("x-amz-security-token", StringComparison.OrdinalIgnoreCase));
-        Assert.Equal(SigV4VerificationStatus.Valid, new SigV4Verifier().Verify(Upstream(sdk, signed).ToSigV4(), SigV4Payload.FromBody(sdk.Body), longLived).Status);
+        Assert.Equal(SigV4VerificationStatus.Valid, new SigV4Verifier(new FakeTimeProvider(Now)).Verify(Upstream(sdk, signed).ToSigV4(), SigV4Payload.FromBody(sdk.Body), longLived).Status);
     }
 
     [Fact]

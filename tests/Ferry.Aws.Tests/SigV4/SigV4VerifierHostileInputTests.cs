@@ -24,6 +24,11 @@ public sealed class SigV4VerifierHostileInputTests
         { "/", "", "AWS4-HMAC-SHA256 Credential==, SignedHeaders==, Signature==", "20261124T123600Z" },
         { "/", "", "", "20261124T123600Z" },
         { "/", "", null, "20261124T123600Z" },
+        { "/", "X-Amz-Algorithm=%", null, null },
+        { "/", "X-Amz-Signature=&X-Amz-Credential=%2F%2F%2F%2F&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=&X-Amz-Expires=&X-Amz-SignedHeaders=;", null, null },
+        { "/", $"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={Uri.EscapeDataString(Scope)}&X-Amz-Date=20261124T123600Z&X-Amz-Expires=99999999999&X-Amz-SignedHeaders=host&X-Amz-Signature={Sig}", null, null },
+        { "/", $"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={Uri.EscapeDataString(Scope)}&X-Amz-Date=20261124T123600Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host;x-missing&X-Amz-Signature=%E0%A4%A", null, null },
+        { "/", $"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={Uri.EscapeDataString(Scope)}&X-Amz-Date=20261124T123600Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature={Sig}", $"AWS4-HMAC-SHA256 Credential={Scope}, SignedHeaders=host, Signature={Sig}", null },
     };
 
     [Theory]

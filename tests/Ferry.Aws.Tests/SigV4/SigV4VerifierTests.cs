@@ -5,13 +5,15 @@ using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Ferry.Aws.SigV4;
 using Ferry.Aws.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ferry.Aws.Tests.SigV4;
 
 public sealed class SigV4VerifierTests
 {
     private static readonly AwsCredentials Creds = SampleRequests.Throwaway;
-    private readonly SigV4Verifier _verifier = new();
+    // The verifier's clock reads the samples' signing time, so the freshness window is not what these tests are about.
+    private readonly SigV4Verifier _verifier = new(new FakeTimeProvider(SampleRequests.SignedAt));
 
     [Theory]
     [MemberData(nameof(SampleRequests.Names), MemberType = typeof(SampleRequests))]
@@ -58,7 +60,7 @@ public sealed class SigV4VerifierTests
         foreach (var request in capture.Requests)
         {
             Assert.Contains(request.Headers, h => h.Key.Equals("x-amz-content-sha256", StringComparison.OrdinalIgnoreCase));
-            var result = _verifier.Verify(request.ToSigV4(), SigV4Payload.FromBody(request.Body), Creds);
+            var result = new SigV4Verifier().Verify(request.ToSigV4(), SigV4Payload.FromBody(request.Body), Creds); // signed just now
             Assert.True(result.Status == SigV4VerificationStatus.Valid, result.ToString());
         }
 
@@ -108,7 +110,7 @@ public sealed class SigV4VerifierTests
 
         Assert.Equal(SigV4VerificationStatus.SignatureMismatch, result.Status);
         Assert.False(result.IsValid);
-        Assert.DoesNotContain(result.Authorization!.Signature, result.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Signature!.Signature, result.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,26 +122,6 @@ public sealed class SigV4VerifierTests
         var result = _verifier.Verify(signed.ToSigV4(), SigV4Payload.FromBody(signed.Body), Creds);
 
         Assert.Equal(SigV4VerificationStatus.AccessKeyMismatch, result.Status);
-    }
-
-    [Fact]
-    public async Task Verify_UserAgentSigned_ChecksKeyIdOnly()
-    {
-        // Go SDK v1 clients list user-agent in SignedHeaders; the .NET and Python signers never do, so add it by hand.
-        var (region, service, request) = SampleRequests.All["dynamodb-scan"];
-        var signed = await DotNetSigner.SignAsync(request.WithHeader("User-Agent", "aws-sdk-go/1.44"), Creds, region, service, SampleRequests.SignedAt);
-        var withAgent = signed.WithHeader("Authorization", signed.Header("Authorization")!.Replace("SignedHeaders=", "SignedHeaders=user-agent;", StringComparison.Ordinal))
-            .WithHeader("User-Agent", "rewritten by a proxy");
-
-        // A proxy rewrote User-Agent and the secret is wrong: still accepted, on the key id alone (§1.4 step 3.2).
-        var accepted = _verifier.Verify(withAgent.ToSigV4(), SigV4Payload.FromBody(withAgent.Body), new AwsCredentials(Creds.AccessKeyId, "wrong"));
-        var otherKey = _verifier.Verify(withAgent.ToSigV4(), SigV4Payload.FromBody(withAgent.Body), new AwsCredentials("AKIDOTHER", Creds.SecretAccessKey));
-        var unsignedAgent = _verifier.Verify(signed.ToSigV4(), SigV4Payload.FromBody(signed.Body), new AwsCredentials(Creds.AccessKeyId, "wrong"));
-
-        Assert.Equal(SigV4VerificationStatus.ValidKeyIdOnly, accepted.Status);
-        Assert.True(accepted.IsValid);
-        Assert.Equal(SigV4VerificationStatus.AccessKeyMismatch, otherKey.Status);
-        Assert.Equal(SigV4VerificationStatus.SignatureMismatch, unsignedAgent.Status);
     }
 
     [Theory]

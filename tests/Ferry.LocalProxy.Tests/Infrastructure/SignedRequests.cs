@@ -16,7 +16,8 @@ internal static class SignedRequests
         IReadOnlyDictionary<string, string>? headers = null,
         string region = "us-east-1",
         bool signPayload = true,
-        string? secretOverride = null)
+        string? secretOverride = null,
+        DateTime? signedAt = null)
     {
         var signing = new AWSSigningRequest { HttpMethod = method, RequestUri = uri, Content = body };
         foreach (var (k, v) in headers ?? new Dictionary<string, string>())
@@ -30,6 +31,7 @@ internal static class SignedRequests
             Region = RegionEndpoint.GetBySystemName(region),
             Service = service,
             SignPayload = signPayload,
+            SignedAt = signedAt ?? DateTime.UtcNow,
         }, CancellationToken.None);
 
         var message = new HttpRequestMessage(method, uri);
@@ -59,12 +61,13 @@ internal static class SignedRequests
         return message;
     }
 
-    public static Task<HttpRequestMessage> ListTablesAsync(Uri uri, Ferry.Aws.AwsCredentials credentials, string? secretOverride = null) =>
+    public static Task<HttpRequestMessage> ListTablesAsync(Uri uri, Ferry.Aws.AwsCredentials credentials, string? secretOverride = null, DateTime? signedAt = null) =>
         CreateAsync(HttpMethod.Post, uri, credentials, "dynamodb", "{}"u8.ToArray(),
             new Dictionary<string, string>
             {
                 ["Content-Type"] = "application/x-amz-json-1.0",
                 ["X-Amz-Target"] = "DynamoDB_20120810.ListTables",
             },
-            secretOverride: secretOverride);
+            secretOverride: secretOverride,
+            signedAt: signedAt);
 }
