@@ -13,6 +13,7 @@ using Ferry.Cluster.Join;
 using Ferry.Cluster.Locks;
 using Ferry.Hosting.Callers;
 using Ferry.Client.Http;
+using Ferry.Core.Diagnostics;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
 using Ferry.Core.Resources.Codec;
@@ -39,6 +40,9 @@ public sealed class AppAgent : IAsyncDisposable
     }
 
     public TunnelClient Tunnel { get; private set; } = null!;
+
+    /// <summary>The agent's watch-fed caches (readiness, metrics).</summary>
+    public IReadOnlyList<IWatchCache> Caches { get; private set; } = [];
 
     /// <summary>The apps this agent serves: those auth accepted (an app its join token does not allow is refused).</summary>
     public IReadOnlyList<string> Serving { get; private set; } = [];
@@ -82,6 +86,7 @@ public sealed class AppAgent : IAsyncDisposable
             revocations.Start();
             await Task.WhenAll(roles.Ready, locks.Ready, revocations.Ready).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
             var gate = new ClusterGate(locks, revocations, [roles], time);
+            agent.Caches = [roles, locks, revocations];
 
             agent._parts.Add(new IdentityRenewer(identity, NewAuthClient, time, loggerFactory.CreateLogger("Ferry.AppService.Identity")));
             var auth = NewAuthClient();
@@ -135,6 +140,7 @@ public sealed class AppAgent : IAsyncDisposable
                 time);
             agent.Tunnel = tunnel;
             agent._parts.Add(tunnel);
+            agent._disposables.Add(FerryMetrics.Observe(() => [FerryMetrics.State("agent_tunnels", tunnel.ConnectedTunnels)]));
 
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
+using Ferry.Hosting.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Ferry.Hosting;
@@ -63,10 +64,15 @@ public static class FerryWebHost
         });
     }
 
-    /// <summary>First middleware of every API host: errors become {"error": ...}, and stopping ends long-lived requests.</summary>
+    /// <summary>
+    /// First middleware of every API host: each request is measured (by route and status, for /metrics), errors become
+    /// {"error": ...}, and stopping ends long-lived requests.
+    /// </summary>
     public static WebApplication UseFerryApiBasics(this WebApplication app, string loggerCategory)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(loggerCategory);
+        var server = loggerCategory.Split('.') is [_, var component, ..] ? component.ToLowerInvariant() : loggerCategory;
+        app.Use((context, next) => RequestMetrics.MeasureAsync(context, next, server));
         app.Use((context, next) => ApiResults.HandleErrorsAsync(context, next, logger));
         app.UseStopAbortsRequests();
         return app;

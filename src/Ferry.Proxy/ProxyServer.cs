@@ -128,6 +128,9 @@ public sealed class ProxyServer : IAsyncDisposable
         ProxyPublicAddr = Options.PrimaryPublicAddr,
     };
 
+    /// <summary>Every watch-fed cache of the proxy (readiness, metrics).</summary>
+    public IReadOnlyList<IWatchCache> Caches => [AppSessions, WebSessions, Roles, AppServers, Locks, Revocations];
+
     /// <summary>This proxy's host id (the subject of its host certificate).</summary>
     public string HostId { get; }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ferry.Aws.SigV4;
 using Ferry.Core.Audit;
 using Ferry.Core.Diagnostics;
 using Ferry.Core.Identity;
@@ -25,10 +26,17 @@ public sealed class AppRequestAudit
         _component = component;
         Identity = identity;
         Set("sid", identity.RouteToApp?.SessionId).Set("app_name", identity.RouteToApp?.AppName).Set("aws_role_arn", identity.RouteToApp?.AwsRoleArn)
-            .Set("method", method).Set("path", path).Set("raw_query", string.IsNullOrEmpty(rawQuery) ? null : rawQuery);
+            .Set("method", method).Set("path", path).Set("raw_query", Loggable(rawQuery));
     }
 
     public FerryIdentity Identity { get; }
+
+    /// <summary>A query as the log may keep it: a presigned request's signing parameters are a credential until it expires.</summary>
+    private static string? Loggable(string? rawQuery)
+    {
+        var query = string.IsNullOrEmpty(rawQuery) ? rawQuery : SigV4QueryParameters.WithoutSigningParameters(rawQuery);
+        return string.IsNullOrEmpty(query) ? null : query;
+    }
 
     /// <summary>app.session.request, or app.session.dynamodb.request once the service is known to be DynamoDB.</summary>
     public string Type { get; set; } = EventTypes.AppSessionRequest;

@@ -5,6 +5,7 @@ using Ferry.Config;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
+using Ferry.Hosting.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Ferry.Teleport.Runtime;
@@ -86,6 +87,13 @@ internal sealed class AppRole : IAsyncDisposable
         var ping = await proxy.PingAsync(cancellationToken);
         return ping.ProxyPublicAddr ?? proxyAddress;
     }
+
+    /// <summary>What /readyz asks of the agent: its caches are in sync and at least one tunnel to a proxy is up.</summary>
+    public IEnumerable<ReadinessCheck> Readiness =>
+    [
+        .. _agent.Caches.Select(cache => new ReadinessCheck($"agent cache {cache.Prefix}", _ => ValueTask.FromResult(cache.IsStale ? "not in sync with the auth server" : null))),
+        new("agent tunnels", _ => ValueTask.FromResult(_agent.Tunnel.IsConnected ? null : "no tunnel to a proxy is up")),
+    ];
 
     public ValueTask DisposeAsync() => _agent.DisposeAsync();
 }

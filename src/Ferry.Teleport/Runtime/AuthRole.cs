@@ -5,6 +5,7 @@ using Ferry.Auth.Hosting;
 using Ferry.Config;
 using Ferry.Core.Identity;
 using Ferry.Core.Resources;
+using Ferry.Hosting.Diagnostics;
 using Ferry.Storage;
 using Ferry.Storage.Audit;
 using Microsoft.AspNetCore.Builder;
@@ -29,6 +30,17 @@ internal sealed class AuthRole : IAsyncDisposable
 
     /// <summary>The host certificates of this process's services, re-issued here at half-life.</summary>
     public LocalIdentities Identities { get; }
+
+    /// <summary>What /readyz asks of auth: its storage answers, and its view of locks is loaded.</summary>
+    public IEnumerable<ReadinessCheck> Readiness =>
+    [
+        new("auth storage", async ct =>
+        {
+            await Server.Backend.GetAsync("/cluster/name", ct);
+            return null;
+        }),
+        new("auth locks", _ => ValueTask.FromResult(Server.LockIndex.Ready.IsCompletedSuccessfully ? null : "the lock index has not loaded yet")),
+    ];
 
     /// <summary>host:port other services in this process dial to reach the auth API.</summary>
     public string DialAddress { get; }

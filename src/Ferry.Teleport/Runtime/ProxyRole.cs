@@ -5,6 +5,7 @@ using Ferry.Cluster.Join;
 using Ferry.Config;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;
+using Ferry.Hosting.Diagnostics;
 using Ferry.Core.Resources;
 using Ferry.Proxy;
 using Ferry.Proxy.Hosting;
@@ -29,6 +30,10 @@ internal sealed class ProxyRole : IAsyncDisposable
         _app = app;
         _renewer = renewer;
     }
+
+    /// <summary>What /readyz asks of the proxy: every cache it decides requests on is in sync with auth.</summary>
+    public IEnumerable<ReadinessCheck> Readiness => _server.Caches.Select(cache =>
+        new ReadinessCheck($"proxy cache {cache.Prefix}", _ => ValueTask.FromResult(cache.IsStale ? "not in sync with the auth server" : null)));
 
     public static IReadOnlyList<string> PublicAddrs(FileConfig config)
     {

@@ -22,6 +22,19 @@ internal sealed class TeleportProcess : IAsyncDisposable
         {
             Core.IO.SecureFile.CreatePrivateDirectory(config.Teleport.DataDir);
             var hostId = HostId.LoadOrCreate(config.Teleport.DataDir);
+
+            // Diagnostics first, so /healthz answers (and metrics are recorded) while the services start; /readyz says
+            // "starting" until every service is up, then asks each of them.
+            var started = false;
+            if (config.Teleport.DiagAddr is { } diag)
+            {
+                process._running.Add(await DiagnosticsServer.StartAsync(
+                    ListenAddress.Parse(diag.ToString(), "teleport.diag_addr"),
+                    () => started ? process._running.SelectMany(Readiness).ToList() : [DiagnosticsServer.Starting],
+                    context,
+                    cancellationToken));
+            }
+
             AuthRole? auth = null;
             if (config.Auth.Enabled)
             {
@@ -43,6 +56,7 @@ internal sealed class TeleportProcess : IAsyncDisposable
                 process._running.Add(await AppRole.StartAsync(config, auth, hostId, context, cancellationToken));
             }
 
+            started = true;
             return process;
         }
         catch
@@ -74,6 +88,14 @@ internal sealed class TeleportProcess : IAsyncDisposable
             context.Time,
             context.LoggerFactory.CreateLogger("Ferry.Storage"),
             cancellationToken);
+
+    private static IEnumerable<Hosting.Diagnostics.ReadinessCheck> Readiness(IAsyncDisposable service) => service switch
+    {
+        AuthRole auth => auth.Readiness,
+        ProxyRole proxy => proxy.Readiness,
+        AppRole app => app.Readiness,
+        _ => [],
+    };
 
     public async ValueTask DisposeAsync()
     {
