@@ -269,15 +269,17 @@ public sealed class PostgresConnectionString
 
     private static string Decode(string text, string setting, string what)
     {
-        try
+        // Uri.UnescapeDataString keeps a malformed escape as it is; a password must not change meaning that way.
+        for (var i = text.IndexOf('%', StringComparison.Ordinal); i >= 0; i = text.IndexOf('%', i + 1))
         {
-            return Uri.UnescapeDataString(text);
+            if (i + 2 >= text.Length || !char.IsAsciiHexDigit(text[i + 1]) || !char.IsAsciiHexDigit(text[i + 2]))
+            {
+                // Never echo the text: it may be the password.
+                throw Invalid(setting, $"its {what} is not valid percent-encoding (write % as %25)");
+            }
         }
-        catch (UriFormatException)
-        {
-            // Never echo the text: it may be the password.
-            throw Invalid(setting, $"its {what} is not valid percent-encoding");
-        }
+
+        return Uri.UnescapeDataString(text);
     }
 
     /// <summary>The URI written back from its parts, leaving out the secrets.</summary>

@@ -138,7 +138,6 @@ public sealed class PostgresCluster : IAsyncLifetime
     /// <summary>pg_ctl restart: "fast" (clients disconnected, clean shutdown) or "immediate" (a crash, then recovery).</summary>
     public async Task RestartAsync(string mode)
     {
-        NpgsqlConnection.ClearAllPools();
         await RunAsync(Path.Combine(_bin, "pg_ctl"), IsRoot, "-D", DataDirectory, "-m", mode, "-w", "-t", "60", "restart");
     }
 
@@ -173,7 +172,8 @@ public sealed class PostgresCluster : IAsyncLifetime
                 "install Debian's postgresql package (scripts/test.sh does) or point FERRY_PG_BIN at their directory");
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on (free when asked).</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
