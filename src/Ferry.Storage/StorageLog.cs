@@ -60,6 +60,6 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 1044, Level = LogLevel.Information, Message = "Reading changes works again (at revision {Revision})")]
     public static partial void FeedRecovered(ILogger logger, long revision);
 
-    [LoggerMessage(EventId = 1045, Level = LogLevel.Warning, Message = "The change feed at revision {Revision} fell behind the retention (pruned through {PrunedThrough}); every watch was closed and starts again at {Current}")]
+    [LoggerMessage(EventId = 1045, Level = LogLevel.Warning, Message = "The change feed at revision {Revision} lost changes (pruned through {PrunedThrough}, database at {Current}: behind the retention, or a restored database); every watch was closed and starts again at {Current}")]
     public static partial void FeedFellBehind(ILogger logger, long revision, long prunedThrough, long current);
 }

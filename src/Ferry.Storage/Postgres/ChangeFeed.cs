@@ -142,12 +142,14 @@ internal sealed class ChangeFeed : IAsyncDisposable
     {
         while (true)
         {
-            var (changes, prunedThrough) = await _executor.ReadAsync(
+            var (changes, prunedThrough, current) = await _executor.ReadAsync(
                 "change feed read", (connection, token) => ReadPageAsync(connection, _revision, _key, token), cancellationToken);
 
             // The first revision not yet fully published; if pruning reached it, some of its changes may be gone.
+            // A revision counter below the position means the database was restored from a backup: what the
+            // watchers hold may never have happened there.
             var needed = _key is null ? _revision + 1 : _revision;
-            if (prunedThrough >= needed)
+            if (prunedThrough >= needed || current < Complete)
             {
                 await RestartAsync(prunedThrough, cancellationToken);
                 return;
@@ -179,8 +181,8 @@ internal sealed class ChangeFeed : IAsyncDisposable
             "change feed restart", (connection, token) => PostgresQueries.CurrentRevisionAsync(connection, null, token), cancellationToken);
         StorageLog.FeedFellBehind(_logger, _revision, prunedThrough, current);
         _hub.Restart(current, FerryException.Unavailable(
-            $"the watch fell behind the change retention of {_executor.Target.Setting} (this process could not read changes for too long); " +
-            "re-read the state and watch again"));
+            $"the watch lost changes of {_executor.Target.Setting}: this process could not read them for longer than the change retention, " +
+            "or the database was restored from a backup; re-read the state and watch again"));
         _revision = current;
         _key = null;
         Volatile.Write(ref _complete, current);
@@ -188,9 +190,10 @@ internal sealed class ChangeFeed : IAsyncDisposable
 
     /// <summary>
     /// One page of changes after (revision, key) (a null key: after the whole revision), then how far the table has
-    /// been pruned, read after the page so that a page missing pruned rows is always recognised.
+    /// been pruned and the revision counter, read after the page so that a page missing pruned rows is always
+    /// recognised.
     /// </summary>
-    private static async ValueTask<(List<BackendEvent> Changes, long PrunedThrough)> ReadPageAsync(
+    private static async ValueTask<(List<BackendEvent> Changes, long PrunedThrough, long Revision)> ReadPageAsync(
         NpgsqlConnection connection, long revision, string? key, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
@@ -205,7 +208,8 @@ internal sealed class ChangeFeed : IAsyncDisposable
         page.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = (object?)key ?? DBNull.Value });
         page.Parameters.AddWithValue("limit", PageSize);
         batch.BatchCommands.Add(page);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT value FROM ferry_meta WHERE name = 'pruned_through';"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "SELECT (SELECT value FROM ferry_meta WHERE name = 'pruned_through'), (SELECT value FROM ferry_meta WHERE name = 'revision');"));
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var changes = new List<BackendEvent>();
@@ -221,7 +225,7 @@ internal sealed class ChangeFeed : IAsyncDisposable
 
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return (changes, reader.GetInt64(0));
+        return (changes, reader.GetInt64(0), reader.GetInt64(1));
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

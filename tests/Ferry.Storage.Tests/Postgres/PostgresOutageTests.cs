@@ -6,8 +6,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace Ferry.Storage.Tests.Postgres;
 
 /// <summary>
-/// A watcher across outages: a restart of the server (clean and a crash) while another instance keeps writing, and a
-/// process cut off for longer than the change retention.
+/// A watcher across outages: a restart of the server (clean and a crash) while another instance keeps writing, a
+/// process cut off for longer than the change retention, and a database restored from an older backup.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresOutageTests(PostgresCluster cluster) : PostgresTestBase(cluster)
@@ -114,5 +114,27 @@ public sealed class PostgresOutageTests(PostgresCluster cluster) : PostgresTestB
         Assert.True(again.Current.Item.Revision >= last.Revision);
         await a.PutAsync(NewItem("/gone/k", "after"), Ct);
         Assert.Equal("after", Text((await NextAsync(again)).Item));
+    }
+
+    [Fact]
+    public async Task Watch_DatabaseRestoredFromAnOlderBackup_EndsWithUnavailable()
+    {
+        var a = await OpenAsync("a");
+        var b = await OpenAsync("b");
+        for (var i = 0; i < 5; i++)
+        {
+            await a.PutAsync(NewItem("/restored/k", $"v{i}"), Ct);
+        }
+
+        var watch = await WatchAsync(b, "/restored/");
+        var schema = Uri[(Uri.IndexOf("%3D", StringComparison.Ordinal) + 3)..];
+        var database = Uri.Split('/')[3].Split('?')[0];
+        // What a restore of a backup taken after the first write looks like to a running process.
+        await Cluster.AdminAsync(database, $"DELETE FROM {schema}.ferry_changes WHERE revision > 1; UPDATE {schema}.ferry_meta SET value = 1 WHERE name = 'revision';");
+        await a.PutAsync(NewItem("/restored/k", "after the restore"), Ct);
+
+        var error = await Assert.ThrowsAsync<FerryException>(async () => await watch.MoveNextAsync().AsTask().WaitAsync(Deadline, Ct));
+        Assert.Equal(ErrorKind.Unavailable, error.Kind);
+        Assert.Contains("restored", error.Message, StringComparison.Ordinal);
     }
 }
