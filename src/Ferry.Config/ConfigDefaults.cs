@@ -20,7 +20,7 @@ public static class ConfigDefaults
     public static string SqlitePath(string dataDir) => Path.Combine(dataDir, "backend", "sqlite.db");
 
     /// <summary>
-    /// The audit log's own SQLite file, whatever storage.audit_events_uri says: &lt;data_dir&gt;/log/audit.db
+    /// The audit log's own SQLite file when storage.audit_events_uri is empty: &lt;data_dir&gt;/log/audit.db
     /// (docs/architecture.md, Audit).
     /// </summary>
     public static string AuditSqlitePath(string dataDir) => Path.Combine(dataDir, "log", "audit.db");

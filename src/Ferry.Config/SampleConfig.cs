@@ -30,6 +30,7 @@ public static class SampleConfig
             type: sqlite            # sqlite (one machine) or postgresql
             # path: /var/lib/teleport/backend/sqlite.db
             # conn_string: postgresql://user@db.example.com:5432/teleport_backend?sslmode=verify-full
+            # audit_events_uri: ['postgresql://user@db.example.com:5432/teleport_audit?sslmode=verify-full']   # default: <data_dir>/log/audit.db
 
         auth_service:
           enabled: yes

@@ -46,8 +46,8 @@ public sealed record StorageConfig
     public string Type { get; init; } = ConfigDefaults.StorageType;
     /// <summary>SQLite database file (absolute; relative paths in the file are resolved against data_dir).</summary>
     public required string Path { get; init; }
-    /// <summary>PostgreSQL connection string (required for postgresql).</summary>
+    /// <summary>PostgreSQL connection URI, postgresql://... (required for postgresql; docs/storage-postgres.md).</summary>
     public string? ConnString { get; init; }
-    /// <summary>Teleport's audit_events_uri list, accepted and kept; audit events go to the same storage.</summary>
+    /// <summary>Empty: audit events go to &lt;data_dir&gt;/log/audit.db; else one postgresql:// URI of the audit database.</summary>
     public IReadOnlyList<string> AuditEventsUri { get; init; } = [];
 }

@@ -3,13 +3,15 @@ using Microsoft.Extensions.Logging;
 namespace Ferry.Storage;
 
 /// <summary>
-/// Runs a backend's expiry sweep on a <see cref="TimeProvider"/> timer, so tests drive it with a fake clock.
+/// Runs a periodic deletion of what has expired (a backend's expired items, PostgreSQL's old changes, old audit events)
+/// on a <see cref="TimeProvider"/> timer, so tests drive it with a fake clock.
 /// Ticks that arrive while a sweep still runs are skipped rather than queued; a failed sweep is logged and
 /// retried on the next tick (expired items stay invisible to reads meanwhile).
 /// </summary>
 internal sealed class ExpirySweeper : IAsyncDisposable
 {
     private readonly Func<CancellationToken, ValueTask<int>> _sweep;
+    private readonly string _what;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ITimer _timer;
@@ -18,9 +20,11 @@ internal sealed class ExpirySweeper : IAsyncDisposable
     private bool _disposed;
     private int _busy;
 
-    public ExpirySweeper(TimeProvider timeProvider, TimeSpan interval, Func<CancellationToken, ValueTask<int>> sweep, ILogger logger)
+    /// <param name="what">What the sweep deletes, for its log messages: "expired items".</param>
+    public ExpirySweeper(TimeProvider timeProvider, TimeSpan interval, string what, Func<CancellationToken, ValueTask<int>> sweep, ILogger logger)
     {
         _sweep = sweep;
+        _what = what;
         _logger = logger;
         _timer = timeProvider.CreateTimer(static state => ((ExpirySweeper)state!).OnTick(), this, interval, interval);
     }
@@ -61,7 +65,7 @@ internal sealed class ExpirySweeper : IAsyncDisposable
             var deleted = await _sweep(_stopping.Token);
             if (deleted > 0)
             {
-                StorageLog.SweepDeleted(_logger, deleted);
+                StorageLog.SweepDeleted(_logger, _what, deleted);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -69,7 +73,7 @@ internal sealed class ExpirySweeper : IAsyncDisposable
         }
         catch (Exception exception)
         {
-            StorageLog.SweepFailed(_logger, exception);
+            StorageLog.SweepFailed(_logger, _what, exception);
         }
         finally
         {

@@ -135,16 +135,30 @@ internal static partial class TeleportSectionReader
         {
             map.Report("conn_string", "conn_string applies only to postgresql", "remove it, or set type: postgresql");
         }
+        if (type == "postgresql" && !string.IsNullOrEmpty(connString) && !IsPostgresUri(connString))
+        {
+            map.Report("conn_string", "conn_string must be a postgresql:// URI",
+                "write it as postgresql://user@host:5432/teleport_backend?sslmode=verify-full");
+        }
+        var auditEventsUri = map.StringList("audit_events_uri", allowSingle: true) ?? [];
+        if (auditEventsUri.Count > 1 || auditEventsUri.Any(uri => !IsPostgresUri(uri)))
+        {
+            map.Report("audit_events_uri", "Ferry keeps audit events in one PostgreSQL database, or (without audit_events_uri) in <data_dir>/log/audit.db",
+                "give one URI, postgresql://user@host:5432/teleport_audit?sslmode=verify-full, or remove the key");
+        }
         var storage = new StorageConfig
         {
             Type = type,
             Path = path is null ? defaultPath : Path.IsPathRooted(path) ? path : Path.Combine(dataDir, path),
             ConnString = connString,
-            AuditEventsUri = map.StringList("audit_events_uri", allowSingle: true) ?? [],
+            AuditEventsUri = auditEventsUri,
         };
         map.Finish();
         return storage;
     }
+
+    private static bool IsPostgresUri(string uri) =>
+        uri.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || uri.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase);
 
     [GeneratedRegex("^sha256:[0-9a-fA-F]{64}$")]
     private static partial Regex CaPin();

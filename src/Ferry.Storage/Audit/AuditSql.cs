@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 
 namespace Ferry.Storage.Audit;
@@ -8,6 +9,7 @@ namespace Ferry.Storage.Audit;
 /// the table in its own dialect with these columns:
 /// event_time (64-bit integer: 100 ns ticks since the Unix epoch, UTC, so ordering is integer ordering and lossless),
 /// event_id, event_type, user_name (nullable), success (boolean), event_json (bytes); primary key (event_time, event_id).
+/// Text columns must compare byte-wise (SQLite's BINARY, PostgreSQL's "C") so ids order alike everywhere.
 /// </summary>
 internal static class AuditSql
 {
@@ -36,6 +38,33 @@ internal static class AuditSql
         ("@success", record.Success),
         ("@json", record.Json.ToArray()),
     ];
+
+    /// <summary>One row of <see cref="Columns"/>; success may be stored as a boolean or as an integer 0/1.</summary>
+    public static AuditRecord ReadRecord(DbDataReader reader) => new()
+    {
+        Time = FromStoredTime(reader.GetInt64(0)),
+        Id = reader.GetString(1),
+        Type = reader.GetString(2),
+        User = reader.IsDBNull(3) ? null : reader.GetString(3),
+        Success = reader.GetBoolean(4),
+        Json = reader.GetFieldValue<byte[]>(5),
+    };
+
+    /// <summary>
+    /// The page of a <see cref="Search"/> that read up to limit + 1 rows: at most <paramref name="limit"/> records, and a
+    /// cursor at the last of them when the extra row says more match.
+    /// </summary>
+    public static AuditSearchResult Page(List<AuditRecord> records, int limit)
+    {
+        if (records.Count <= limit)
+        {
+            return new AuditSearchResult(records, null);
+        }
+
+        records.RemoveAt(records.Count - 1);
+        var last = records[^1];
+        return new AuditSearchResult(records, new AuditCursor(ToStoredTime(last.Time), last.Id).Encode());
+    }
 
     /// <summary>
     /// One page of <paramref name="query"/> after <paramref name="after"/>, asking for one row more than the limit: the

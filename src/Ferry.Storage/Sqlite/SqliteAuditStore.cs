@@ -77,25 +77,10 @@ public sealed class SqliteAuditStore : IAuditStore
             var records = new List<AuditRecord>(Math.Min(query.Limit + 1, 64));
             while (reader.Read())
             {
-                records.Add(new AuditRecord
-                {
-                    Time = AuditSql.FromStoredTime(reader.GetInt64(0)),
-                    Id = reader.GetString(1),
-                    Type = reader.GetString(2),
-                    User = reader.IsDBNull(3) ? null : reader.GetString(3),
-                    Success = reader.GetInt64(4) != 0,
-                    Json = reader.GetFieldValue<byte[]>(5),
-                });
+                records.Add(AuditSql.ReadRecord(reader));
             }
 
-            if (records.Count <= query.Limit)
-            {
-                return new AuditSearchResult(records, null);
-            }
-
-            records.RemoveAt(records.Count - 1);
-            var last = records[^1];
-            return new AuditSearchResult(records, new AuditCursor(AuditSql.ToStoredTime(last.Time), last.Id).Encode());
+            return AuditSql.Page(records, query.Limit);
         }, cancellationToken);
     }
 

@@ -29,7 +29,7 @@ public sealed class SqliteBackend : IBackend
         _hub = new WatchHub(options.WatchBufferSize, revision, logger);
         _executor = executor;
         _sweeper = new ExpirySweeper(
-            timeProvider, options.SweepInterval ?? SqliteBackendOptions.DefaultSweepInterval, SweepExpiredAsync, logger);
+            timeProvider, options.SweepInterval ?? SqliteBackendOptions.DefaultSweepInterval, "expired items", SweepExpiredAsync, logger);
     }
 
     /// <summary>Opens (creating when missing) the database at <see cref="SqliteBackendOptions.Path"/>.</summary>

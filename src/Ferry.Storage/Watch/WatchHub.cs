@@ -7,8 +7,9 @@ namespace Ferry.Storage.Watch;
 /// <summary>
 /// In-process fan-out of committed changes to every live watch.
 ///
-/// The backend calls <see cref="Publish"/> after each commit while it still holds its write lock, so events reach
-/// every watcher in revision order. Registration takes the same hub lock as publishing, so a new watcher's Init
+/// <see cref="Publish"/> is called by one publisher at a time, in revision order: SQLite's backend after each commit
+/// while it still holds its write lock, PostgreSQL's change feed as it reads the change table. So events reach every
+/// watcher in revision order. Registration takes the same hub lock as publishing, so a new watcher's Init
 /// carries the last published revision and no later event can slip in ahead of it or be missed.
 /// </summary>
 internal sealed class WatchHub
@@ -82,6 +83,24 @@ internal sealed class WatchHub
                     StorageLog.WatcherOverflowed(_logger, _capacity);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Ends every watch with <paramref name="reason"/> and carries on from <paramref name="revision"/>: new watches start
+    /// there. For a publisher that lost changes (they must re-read the state, and their Init says from where).
+    /// </summary>
+    public void Restart(long revision, FerryException reason)
+    {
+        lock (_lock)
+        {
+            _revision = revision;
+            foreach (var watcher in _watchers)
+            {
+                watcher.Fail(reason);
+            }
+
+            _watchers.Clear();
         }
     }
 

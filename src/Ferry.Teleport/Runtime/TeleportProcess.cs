@@ -1,7 +1,7 @@
 using Ferry.Config;
-using Ferry.Core.Errors;
 using Ferry.Storage;
 using Ferry.Storage.Audit;
+using Ferry.Storage.Postgres;
 using Ferry.Storage.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -66,28 +66,36 @@ internal sealed class TeleportProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SQLite under data_dir, or the PostgreSQL database of storage.conn_string (docs/storage-postgres.md).</summary>
     private static async Task<IBackend> OpenBackendAsync(FileConfig config, ProcessContext context, CancellationToken cancellationToken)
     {
         var storage = config.Teleport.Storage;
-        if (!string.Equals(storage.Type, "sqlite", StringComparison.OrdinalIgnoreCase))
+        var logger = context.LoggerFactory.CreateLogger("Ferry.Storage");
+        if (string.Equals(storage.Type, "postgresql", StringComparison.OrdinalIgnoreCase))
         {
-            throw FerryException.NotImplemented($"teleport.storage.type \"{storage.Type}\" is not available in this build; use sqlite");
+            var connection = PostgresConnectionString.Parse(storage.ConnString ?? "", "teleport.storage.conn_string");
+            return await PostgresBackend.OpenAsync(new PostgresBackendOptions { Connection = connection }, context.Time, logger, cancellationToken);
         }
 
-        return await SqliteBackend.OpenAsync(
-            new SqliteBackendOptions { Path = storage.Path },
-            context.Time,
-            context.LoggerFactory.CreateLogger("Ferry.Storage"),
-            cancellationToken);
+        return await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = storage.Path }, context.Time, logger, cancellationToken);
     }
 
-    /// <summary>The audit log's own SQLite file under data_dir, beside whatever backend holds the rest.</summary>
-    private static async Task<IAuditStore> OpenAuditStoreAsync(FileConfig config, ProcessContext context, CancellationToken cancellationToken) =>
-        await SqliteAuditStore.OpenAsync(
-            new SqliteAuditStoreOptions { Path = ConfigDefaults.AuditSqlitePath(config.Teleport.DataDir) },
-            context.Time,
-            context.LoggerFactory.CreateLogger("Ferry.Storage"),
-            cancellationToken);
+    /// <summary>
+    /// The audit log's own store beside whatever backend holds the rest: the PostgreSQL database of
+    /// storage.audit_events_uri, or without it the SQLite file under data_dir.
+    /// </summary>
+    private static async Task<IAuditStore> OpenAuditStoreAsync(FileConfig config, ProcessContext context, CancellationToken cancellationToken)
+    {
+        var logger = context.LoggerFactory.CreateLogger("Ferry.Storage");
+        if (config.Teleport.Storage.AuditEventsUri is [var uri])
+        {
+            return await PostgresAuditStore.OpenAsync(
+                PostgresAuditStoreOptions.FromUri(uri, "teleport.storage.audit_events_uri"), context.Time, logger, cancellationToken);
+        }
+
+        return await SqliteAuditStore.OpenAsync(
+            new SqliteAuditStoreOptions { Path = ConfigDefaults.AuditSqlitePath(config.Teleport.DataDir) }, context.Time, logger, cancellationToken);
+    }
 
     private static IEnumerable<Hosting.Diagnostics.ReadinessCheck> Readiness(IAsyncDisposable service) => service switch
     {
