@@ -8,13 +8,15 @@ namespace Ferry.Integration.Tests.Infrastructure;
 /// </summary>
 internal sealed class TestCluster : IAsyncDisposable
 {
+    private readonly string _configPath;
+
     private TestCluster(string directory, int authPort, int webPort, string secondFactor)
     {
         Directory = directory;
         AuthPort = authPort;
         WebPort = webPort;
         SecondFactor = secondFactor;
-        ConfigPath = Path.Combine(directory, "teleport.yaml");
+        _configPath = Path.Combine(directory, "teleport.yaml");
         DataDir = Path.Combine(directory, "data");
     }
 
@@ -22,7 +24,7 @@ internal sealed class TestCluster : IAsyncDisposable
     public int AuthPort { get; }
     public int WebPort { get; }
     public string SecondFactor { get; }
-    public string ConfigPath { get; }
+    public string ConfigPath => ConfigPathOverride ?? _configPath;
     public string DataDir { get; }
     public string ProxyAddress => $"127.0.0.1:{WebPort}";
     public TeleportProcess? Process { get; private set; }
@@ -57,6 +59,15 @@ internal sealed class TestCluster : IAsyncDisposable
         await cluster.StartProcessAsync();
         return cluster;
     }
+
+    /// <summary>
+    /// The CLI side of a cluster whose processes someone else runs (the HA topology): tctl on the host of the auth server
+    /// configured in <paramref name="authConfigPath"/>, tsh through the proxy address <paramref name="webPort"/>.
+    /// </summary>
+    public static TestCluster Attach(string directory, int webPort, string authConfigPath, int authPort) =>
+        new(directory, authPort, webPort, "off") { ConfigPathOverride = authConfigPath };
+
+    private string? ConfigPathOverride { get; init; }
 
     public async Task StartProcessAsync()
     {
