@@ -32,13 +32,23 @@ public static class FerryWebHost
         ClientCertificateMode clientCertificateMode,
         Func<X509Certificate2, bool> validateClient,
         long maxRequestBodyBytes) =>
-        builder.ListenHttps(listen, () => serverCertificate, clientCertificateMode, validateClient, maxRequestBodyBytes);
+        builder.ListenHttps(listen, _ => serverCertificate, clientCertificateMode, validateClient, maxRequestBodyBytes);
 
-    /// <summary>The same with a certificate chosen at each handshake: the current one of a host identity that renews itself.</summary>
+    /// <summary>With a certificate chosen at each handshake (the current one of a host identity that renews itself).</summary>
     public static void ListenHttps(
         this WebApplicationBuilder builder,
         IPEndPoint listen,
         Func<X509Certificate2> serverCertificate,
+        ClientCertificateMode clientCertificateMode,
+        Func<X509Certificate2, bool> validateClient,
+        long maxRequestBodyBytes) =>
+        builder.ListenHttps(listen, _ => serverCertificate(), clientCertificateMode, validateClient, maxRequestBodyBytes);
+
+    /// <summary>The same with a certificate chosen at each handshake by the host name the client asked for (SNI).</summary>
+    public static void ListenHttps(
+        this WebApplicationBuilder builder,
+        IPEndPoint listen,
+        Func<string?, X509Certificate2> serverCertificate,
         ClientCertificateMode clientCertificateMode,
         Func<X509Certificate2, bool> validateClient,
         long maxRequestBodyBytes)
@@ -55,7 +65,7 @@ public static class FerryWebHost
                 options.Protocols = HttpProtocols.Http1AndHttp2;
                 options.UseHttps(new HttpsConnectionAdapterOptions
                 {
-                    ServerCertificateSelector = (_, _) => serverCertificate(),
+                    ServerCertificateSelector = (_, serverName) => serverCertificate(serverName),
                     SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                     ClientCertificateMode = clientCertificateMode,
                     ClientCertificateValidation = (certificate, _, _) => validateClient(certificate),

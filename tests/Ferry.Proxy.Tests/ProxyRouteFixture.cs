@@ -64,7 +64,7 @@ public sealed class ProxyRouteFixture : IAsyncLifetime
 
         _proxy = new ProxyServer(options, new CertificateSource(proxyCertificate), cas, status, server.Time, NullLoggerFactory.Instance);
         await _proxy.StartAsync(ct);
-        _app = ProxyHost.Build(_proxy, new IPEndPoint(IPAddress.Loopback, 0), () => proxyCertificate, _ => { });
+        _app = ProxyHost.Build(_proxy, new IPEndPoint(IPAddress.Loopback, 0), _ => proxyCertificate, _ => { });
         await _app.StartAsync(ct);
         var address = new Uri($"https://127.0.0.1:{new Uri(_app.Urls.First()).Port}/");
 

@@ -18,7 +18,8 @@ public static class ProxyHost
     /// <summary>Web API bodies are small; app traffic raises its own cap (70 MB) where it is forwarded.</summary>
     private const long MaxRequestBodyBytes = 1 << 20;
 
-    public static WebApplication Build(ProxyServer proxy, IPEndPoint listen, Func<X509Certificate2> serverCertificate, Action<ILoggingBuilder> configureLogging)
+    /// <param name="serverCertificate">The certificate for a handshake, by the host name it asked for (SNI; null without).</param>
+    public static WebApplication Build(ProxyServer proxy, IPEndPoint listen, Func<string?, X509Certificate2> serverCertificate, Action<ILoggingBuilder> configureLogging)
     {
         var builder = FerryWebHost.CreateBuilder(configureLogging);
         builder.ListenHttps(listen, serverCertificate, ClientCertificateMode.AllowCertificate, _ => true, MaxRequestBodyBytes);

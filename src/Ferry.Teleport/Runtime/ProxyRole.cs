@@ -23,12 +23,14 @@ internal sealed class ProxyRole : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ProxyServer _server;
     private readonly IAsyncDisposable? _renewer;
+    private readonly KeyPairCertificates? _keyPairs;
 
-    private ProxyRole(ProxyServer server, WebApplication app, IAsyncDisposable? renewer)
+    private ProxyRole(ProxyServer server, WebApplication app, IAsyncDisposable? renewer, KeyPairCertificates? keyPairs)
     {
         _server = server;
         _app = app;
         _renewer = renewer;
+        _keyPairs = keyPairs;
     }
 
     /// <summary>What /readyz asks of the proxy: every cache it decides requests on is in sync with auth.</summary>
@@ -59,12 +61,12 @@ internal sealed class ProxyRole : IAsyncDisposable
         await server.StartAsync(cancellationToken);
 
         var listen = ListenAddress.Parse(config.Proxy.WebListenAddr.ToString(), "proxy_service.web_listen_addr");
-        var keyPair = KeyPairCertificate(config);
-        var app = ProxyHost.Build(server, listen, keyPair is null ? () => identity.Current : () => keyPair, context.ConfigureLogging);
+        var keyPairs = KeyPairCertificates.From(config.Proxy, context.Time, context.LoggerFactory.CreateLogger("Ferry.Proxy.KeyPairs"));
+        var app = ProxyHost.Build(server, listen, keyPairs is null ? _ => identity.Current : keyPairs.Select, context.ConfigureLogging);
         await app.StartAsync(cancellationToken);
         context.Logger.LogInformation("Web proxy service {Version} is starting on {Address}", Core.FerryVersion.Current, config.Proxy.WebListenAddr);
         await context.Console.WriteLineAsync($"[PROXY]  Web proxy service {Core.FerryVersion.Current} is starting on {config.Proxy.WebListenAddr}.");
-        return new ProxyRole(server, app, renewer);
+        return new ProxyRole(server, app, renewer, keyPairs);
     }
 
     /// <summary>
@@ -112,25 +114,6 @@ internal sealed class ProxyRole : IAsyncDisposable
         return (host.Source, authApi, host.ServerTrust, renewer);
     }
 
-    private static X509Certificate2? KeyPairCertificate(FileConfig config)
-    {
-        if (config.Proxy.HttpsKeyPairs.Count > 0)
-        {
-            var pair = config.Proxy.HttpsKeyPairs[0];
-            try
-            {
-                return X509Certificate2.CreateFromPemFile(pair.CertFile, pair.KeyFile);
-            }
-            catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException)
-            {
-                throw FerryException.BadParameter(
-                    $"proxy_service.https_keypairs: cannot load {pair.CertFile} with key {pair.KeyFile}: {e.Message}; they must be PEM files of one certificate and its key");
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>The public hosts, their app subdomains (*.host) and loopback names.</summary>
     private static IReadOnlyList<string> WebNames(FileConfig config, IReadOnlyList<string> publicAddrs)
     {
@@ -150,6 +133,11 @@ internal sealed class ProxyRole : IAsyncDisposable
         if (_renewer is not null)
         {
             await _renewer.DisposeAsync();
+        }
+
+        if (_keyPairs is not null)
+        {
+            await _keyPairs.DisposeAsync();
         }
     }
 }
