@@ -39,7 +39,7 @@ internal sealed partial class KeyPairCertificates : IAsyncDisposable
     public X509Certificate2 Select(string? serverName)
     {
         var certificates = _certificates;
-        if (serverName is not null)
+        if (!string.IsNullOrEmpty(serverName) && Uri.CheckHostName(serverName) != UriHostNameType.Unknown)
         {
             foreach (var certificate in certificates)
             {

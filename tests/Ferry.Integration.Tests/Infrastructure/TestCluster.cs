@@ -29,10 +29,12 @@ internal sealed class TestCluster : IAsyncDisposable
     public string ProxyAddress => $"127.0.0.1:{WebPort}";
     public TeleportProcess? Process { get; private set; }
 
-    public static async Task<TestCluster> StartAsync(string secondFactor = "off", string clusterName = "ferry.test")
+    /// <param name="proxyExtra">More proxy_service keys, each line indented as under proxy_service (e.g. https_keypairs).</param>
+    public static async Task<TestCluster> StartAsync(string secondFactor = "off", string clusterName = "ferry.test", Func<string, string>? proxyExtra = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "ferry-it-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
+        var extra = proxyExtra?.Invoke(directory) ?? "";
         var cluster = new TestCluster(directory, FreePort.Next(), FreePort.Next(), secondFactor);
         await File.WriteAllTextAsync(cluster.ConfigPath, $"""
             version: v3
@@ -53,6 +55,7 @@ internal sealed class TestCluster : IAsyncDisposable
               enabled: yes
               web_listen_addr: 127.0.0.1:{cluster.WebPort}
               public_addr: 127.0.0.1:{cluster.WebPort}
+            {extra}
             ssh_service:
               enabled: no
             """);
