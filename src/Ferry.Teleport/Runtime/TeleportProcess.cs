@@ -74,10 +74,10 @@ internal sealed class TeleportProcess : IAsyncDisposable
         if (string.Equals(storage.Type, "postgresql", StringComparison.OrdinalIgnoreCase))
         {
             var connection = PostgresConnectionString.Parse(storage.ConnString ?? "", "teleport.storage.conn_string");
-            return await PostgresBackend.OpenAsync(new PostgresBackendOptions { Connection = connection }, context.Time, logger, cancellationToken);
+            return new MeteredBackend(await PostgresBackend.OpenAsync(new PostgresBackendOptions { Connection = connection }, context.Time, logger, cancellationToken), "postgresql");
         }
 
-        return await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = storage.Path }, context.Time, logger, cancellationToken);
+        return new MeteredBackend(await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = storage.Path }, context.Time, logger, cancellationToken), "sqlite");
     }
 
     /// <summary>
