@@ -1,5 +1,6 @@
 using Ferry.Core.Resources;
 using Ferry.Hosting;
+using Ferry.Hosting.Callers;
 using Ferry.Tunnel;
 using Ferry.Tunnel.Proxy;
 using Microsoft.AspNetCore.Http;
@@ -13,20 +14,22 @@ namespace Ferry.Proxy.Apps;
 /// </summary>
 internal sealed class AppTrafficMiddleware
 {
-    private readonly ProxyServer _proxy;
+    private readonly CallerAuthenticator _callers;
+    private readonly TunnelServer _tunnels;
     private readonly AppRequestForwarder _forwarder;
     private readonly BrowserAppHandler _browser;
 
-    public AppTrafficMiddleware(ProxyServer proxy, AppRequestForwarder forwarder, BrowserAppHandler browser)
+    public AppTrafficMiddleware(CallerAuthenticator callers, TunnelServer tunnels, AppRequestForwarder forwarder, BrowserAppHandler browser)
     {
-        _proxy = proxy;
+        _callers = callers;
+        _tunnels = tunnels;
         _forwarder = forwarder;
         _browser = browser;
     }
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        var check = _proxy.Callers.Check(context);
+        var check = _callers.Check(context);
         if (context.Request.Path.Equals(TunnelDefaults.Path, StringComparison.Ordinal))
         {
             if (check.Caller is not { } agent || check.Refusal is not null || !agent.Identity.HasSystemRole(SystemRoles.App))
@@ -37,7 +40,7 @@ internal sealed class AppTrafficMiddleware
 
             // What the agent may serve is decided from auth's validated app-server records at each request (AppDirectory),
             // so nothing the agent sends on its tunnel request (its "services" hint) matters here.
-            await _proxy.Tunnels.AcceptAsync(context, new TunnelPeer { AgentId = agent.Identity.Username, Services = [] });
+            await _tunnels.AcceptAsync(context, new TunnelPeer { AgentId = agent.Identity.Username, Services = [] });
             return;
         }
 

@@ -1,3 +1,6 @@
+using Ferry.Client.Http;
+using Ferry.Cluster.Caching;
+using Ferry.Cluster.Locks;
 using Ferry.Core.Api;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;
@@ -21,17 +24,33 @@ namespace Ferry.Proxy.Apps;
 /// </summary>
 internal sealed class BrowserAppHandler
 {
-    private readonly ProxyServer _proxy;
+    private readonly AppDirectory _apps;
+    private readonly WatchCache<AppSessionInfo> _sessions;
+    private readonly AuthClient _auth;
+    private readonly IdentityVerifier _verifier;
+    private readonly ClusterGate _gate;
+    private readonly string _publicAddr;
+    private readonly TimeProvider _time;
     private readonly AppRequestForwarder _forwarder;
 
-    public BrowserAppHandler(ProxyServer proxy, AppRequestForwarder forwarder)
+    /// <param name="auth">Auth as the proxy itself: redeems launch tokens, reads sessions the feed has not brought yet.</param>
+    /// <param name="publicAddr">The proxy's primary public address: launch pages are built from it, never from agents' data.</param>
+    public BrowserAppHandler(
+        AppDirectory apps, WatchCache<AppSessionInfo> sessions, AuthClient auth, IdentityVerifier verifier, ClusterGate gate, string publicAddr, TimeProvider time,
+        AppRequestForwarder forwarder)
     {
-        _proxy = proxy;
+        _apps = apps;
+        _sessions = sessions;
+        _auth = auth;
+        _verifier = verifier;
+        _gate = gate;
+        _publicAddr = publicAddr;
+        _time = time;
         _forwarder = forwarder;
     }
 
     /// <summary>The app served at this host name, if the host is an app's public address.</summary>
-    public App? AppForHost(string host) => _proxy.Apps.ByHost(host);
+    public App? AppForHost(string host) => _apps.ByHost(host);
 
     public async Task HandleAsync(HttpContext context, App app)
     {
@@ -60,8 +79,8 @@ internal sealed class BrowserAppHandler
         // The session's app certificate acts for the browser: verified (from the verifier's cache by hash) and gated like
         // any app certificate, so a lock or revocation refuses the browser's next request too.
         var der = CertificatePem.ToDer(pem);
-        var identity = _proxy.Verifier.Verify(der);
-        await _forwarder.ForwardAsync(context, new Caller(identity, der, context.Connection.RemoteIpAddress?.ToString(), ViaProxy: true), _proxy.Gate.Refusal(identity));
+        var identity = _verifier.Verify(der);
+        await _forwarder.ForwardAsync(context, new Caller(identity, der, context.Connection.RemoteIpAddress?.ToString(), ViaProxy: true), _gate.Refusal(identity));
     }
 
     private async Task ExchangeAsync(HttpContext context, App app)
@@ -71,7 +90,7 @@ internal sealed class BrowserAppHandler
             throw FerryException.BadParameter("this launch link is malformed; launch the app again from the Applications page");
         }
 
-        var redeemed = await _proxy.Auth.ExchangeAppSessionAsync(new ExchangeAppSessionRequest { SessionId = sessionId, Token = token }, context.RequestAborted);
+        var redeemed = await _auth.ExchangeAppSessionAsync(new ExchangeAppSessionRequest { SessionId = sessionId, Token = token }, context.RequestAborted);
         if (redeemed.AppName != app.Name)
         {
             throw FerryException.AccessDenied("this launch link belongs to another app; launch the app again from the Applications page");
@@ -96,13 +115,13 @@ internal sealed class BrowserAppHandler
             return null;
         }
 
-        var session = _proxy.AppSessions.Get("/app_sessions/" + sessionId);
+        var session = _sessions.Get("/app_sessions/" + sessionId);
         if (session?.CookieHash is null)
         {
             // Just exchanged: the change feed may not have brought the cookie's hash yet.
             try
             {
-                session = await _proxy.Auth.GetAppSessionAsync(sessionId, cancellationToken);
+                session = await _auth.GetAppSessionAsync(sessionId, cancellationToken);
             }
             catch (FerryException e) when (e.Kind == ErrorKind.NotFound)
             {
@@ -110,10 +129,10 @@ internal sealed class BrowserAppHandler
             }
         }
 
-        return session is not null && session.AppName == app.Name && Secrets.Matches(secret, session.CookieHash) && session.Expires > _proxy.Time.GetUtcNow()
+        return session is not null && session.AppName == app.Name && Secrets.Matches(secret, session.CookieHash) && session.Expires > _time.GetUtcNow()
             ? session
             : null;
     }
 
-    private string LaunchPage(App app) => $"https://{_proxy.Options.PrimaryPublicAddr}/web/apps/{Uri.EscapeDataString(app.Name)}/launch";
+    private string LaunchPage(App app) => $"https://{_publicAddr}/web/apps/{Uri.EscapeDataString(app.Name)}/launch";
 }

@@ -26,12 +26,16 @@ public static class ProxyHost
         var app = builder.Build();
         app.UseFerryApiBasics("Ferry.Proxy.Web");
         app.UseWebSockets();
+        // Each component gets the pieces it uses, so its constructor says what it touches.
         var forwarder = new AppRequestForwarder(
-            proxy.Tunnels, proxy.AppSessions, proxy.Apps, proxy.Access, proxy.Gate, proxy.Audit, proxy.Status.ClusterName, proxy.Time, proxy.LoggerFactory.CreateLogger("Ferry.Proxy.Apps"));
-        var appTraffic = new AppTrafficMiddleware(proxy, forwarder, new BrowserAppHandler(proxy, forwarder));
+            proxy.Tunnels, proxy.AppSessions, proxy.Apps, proxy.Access, proxy.Gate, proxy.Audit, proxy.ClusterName, proxy.Time, proxy.LoggerFactory.CreateLogger("Ferry.Proxy.Apps"));
+        var browser = new BrowserAppHandler(
+            proxy.Apps, proxy.AppSessions, proxy.AuthGateway.Auth, proxy.Verifier, proxy.Gate, proxy.Options.PrimaryPublicAddr, proxy.Time, forwarder);
+        var appTraffic = new AppTrafficMiddleware(proxy.Callers, proxy.Tunnels, forwarder, browser);
         app.Use(appTraffic.InvokeAsync);
-        WebApiEndpoints.Map(app, proxy);
-        Web.Ui.WebUiEndpoints.MapWebUi(app, new WebSessions.WebPortal(proxy));
+        WebApiEndpoints.Map(app, proxy.Ping, proxy.Cas, proxy.AuthGateway.Http, proxy.Callers);
+        Web.Ui.WebUiEndpoints.MapWebUi(app, new WebSessions.WebPortal(
+            proxy.AuthGateway, proxy.WebSessions, proxy.Apps, proxy.Verifier, proxy.Gate, proxy.Options.PrimaryPublicAddr, proxy.Ping, proxy.Time));
         return app;
     }
 }

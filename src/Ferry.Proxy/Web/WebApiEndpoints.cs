@@ -1,4 +1,6 @@
+using Ferry.Core.Api;
 using Ferry.Hosting;
+using Ferry.Hosting.Callers;
 using Ferry.Core.Errors;
 using Ferry.Proxy.Auth;
 using Microsoft.AspNetCore.Builder;
@@ -13,21 +15,22 @@ namespace Ferry.Proxy.Web;
 /// </summary>
 internal static class WebApiEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app, ProxyServer proxy)
+    /// <param name="auth">The raw client to auth that forwarded calls go through.</param>
+    public static void Map(IEndpointRouteBuilder app, PingResponse ping, CaResponse cas, HttpClient auth, CallerAuthenticator callers)
     {
         var web = app.MapGroup("/v1/webapi");
-        web.MapGet("/ping", () => ApiResults.Json(proxy.Ping));
-        web.MapGet("/cas", () => ApiResults.Json(proxy.Cas));
-        web.MapPost("/login", (HttpContext http) => AuthForwarder.ForwardAsync(http, proxy.AuthHttp, "login", null));
-        web.MapPost("/join", (HttpContext http) => AuthForwarder.ForwardAsync(http, proxy.AuthHttp, "join", null));
-        web.MapGet("/signup/{token}", (HttpContext http, string token) => AuthForwarder.ForwardAsync(http, proxy.AuthHttp, "signup/" + Uri.EscapeDataString(token), null));
-        web.MapPost("/signup/{token}", (HttpContext http, string token) => AuthForwarder.ForwardAsync(http, proxy.AuthHttp, "signup/" + Uri.EscapeDataString(token), null));
+        web.MapGet("/ping", () => ApiResults.Json(ping));
+        web.MapGet("/cas", () => ApiResults.Json(cas));
+        web.MapPost("/login", (HttpContext http) => AuthForwarder.ForwardAsync(http, auth, "login", null));
+        web.MapPost("/join", (HttpContext http) => AuthForwarder.ForwardAsync(http, auth, "join", null));
+        web.MapGet("/signup/{token}", (HttpContext http, string token) => AuthForwarder.ForwardAsync(http, auth, "signup/" + Uri.EscapeDataString(token), null));
+        web.MapPost("/signup/{token}", (HttpContext http, string token) => AuthForwarder.ForwardAsync(http, auth, "signup/" + Uri.EscapeDataString(token), null));
 
         app.Map("/v1/auth/{**rest}", async (HttpContext http, string? rest) =>
         {
             // Users (tctl after tsh login) and agents reach auth here; a locked or revoked user is refused at once.
-            var caller = proxy.Callers.Authenticate(http);
-            await AuthForwarder.ForwardAsync(http, proxy.AuthHttp, rest ?? "", caller.CertificateDer);
+            var caller = callers.Authenticate(http);
+            await AuthForwarder.ForwardAsync(http, auth, rest ?? "", caller.CertificateDer);
         });
     }
 }

@@ -1,9 +1,14 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Ferry.Cluster.Caching;
+using Ferry.Cluster.Locks;
 using Ferry.Core.Api;
 using Ferry.Core.Apps;
 using Ferry.Core.Errors;
+using Ferry.Core.Identity;
 using Ferry.Core.Security;
+using Ferry.Proxy.Apps;
+using Ferry.Proxy.Auth;
 
 namespace Ferry.Proxy.WebSessions;
 
@@ -18,22 +23,38 @@ internal sealed class WebPortal : IWebPortal
     private const int MaxUnknown = 10_000;
     private static readonly TimeSpan UnknownFor = TimeSpan.FromMinutes(1);
 
-    private readonly ProxyServer _proxy;
+    private readonly AuthGateway _auth;
+    private readonly WatchCache<WebSessionRecord> _webSessions;
+    private readonly AppDirectory _apps;
+    private readonly IdentityVerifier _verifier;
+    private readonly ClusterGate _gate;
+    private readonly string _publicAddr;
+    private readonly TimeProvider _time;
 
     /// <summary>Session ids auth said it does not know: a forged cookie is answered here, not with one auth call per request.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _unknown = new(StringComparer.Ordinal);
 
-    public WebPortal(ProxyServer proxy)
+    /// <param name="publicAddr">The proxy's primary public address: launch links use its port.</param>
+    public WebPortal(
+        AuthGateway auth, WatchCache<WebSessionRecord> webSessions, AppDirectory apps, IdentityVerifier verifier, ClusterGate gate, string publicAddr,
+        PingResponse ping, TimeProvider time)
     {
-        _proxy = proxy;
+        _auth = auth;
+        _webSessions = webSessions;
+        _apps = apps;
+        _verifier = verifier;
+        _gate = gate;
+        _publicAddr = publicAddr;
+        Ping = ping;
+        _time = time;
     }
 
-    public PingResponse Ping => _proxy.Ping;
+    public PingResponse Ping { get; }
 
     public async Task<WebSession> SignInAsync(string user, string password, string? otpCode, string? remoteAddr, CancellationToken cancellationToken)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var created = await _proxy.Auth.CreateWebSessionAsync(
+        var created = await _auth.Auth.CreateWebSessionAsync(
             new CreateWebSessionRequest { User = user, Password = password, OtpCode = otpCode, PublicKey = key.ExportSubjectPublicKeyInfoPem(), RemoteAddr = remoteAddr },
             cancellationToken);
         return ToSession(created.Session, created.Session.Id + "." + created.Secret);
@@ -47,13 +68,13 @@ internal sealed class WebPortal : IWebPortal
         }
 
         var record = await FindRecordAsync(id, cancellationToken);
-        if (record is null || !Secrets.Matches(secret, record.SecretHash) || record.Expires <= _proxy.Time.GetUtcNow())
+        if (record is null || !Secrets.Matches(secret, record.SecretHash) || record.Expires <= _time.GetUtcNow())
         {
             return null;
         }
 
         // A locked user's browser is told why (the lock's message) on every page; stale cluster state refuses too.
-        if (_proxy.Gate.Refusal(Identity(record)) is { } refusal)
+        if (_gate.Refusal(Identity(record)) is { } refusal)
         {
             throw refusal;
         }
@@ -65,7 +86,7 @@ internal sealed class WebPortal : IWebPortal
     {
         try
         {
-            await _proxy.Auth.DeleteWebSessionAsync(session.Id, cancellationToken);
+            await _auth.Auth.DeleteWebSessionAsync(session.Id, cancellationToken);
         }
         catch (FerryException e) when (e.Kind == ErrorKind.NotFound)
         {
@@ -89,8 +110,8 @@ internal sealed class WebPortal : IWebPortal
 
         // The launch URL is built here, from this proxy's own port and the app's host as auth validated it (the app-server
         // cache), never from anything an agent wrote; and never on a host of the proxy itself.
-        var host = _proxy.Apps.ByName(appName) is { } app && !string.IsNullOrEmpty(app.Spec.PublicAddr) ? AppNaming.HostOf(app.Spec.PublicAddr) : null;
-        if (created.ExchangeToken is null || host is null || _proxy.Apps.ByHost(host) is null)
+        var host = _apps.ByName(appName) is { } app && !string.IsNullOrEmpty(app.Spec.PublicAddr) ? AppNaming.HostOf(app.Spec.PublicAddr) : null;
+        if (created.ExchangeToken is null || host is null || _apps.ByHost(host) is null)
         {
             throw FerryException.Unavailable($"app \"{appName}\" has no public address this proxy serves; check its public_addr (tctl apps ls)");
         }
@@ -110,20 +131,20 @@ internal sealed class WebPortal : IWebPortal
     }
 
     public Task<SignupInfoResponse> GetSignupAsync(string token, CancellationToken cancellationToken) =>
-        _proxy.Auth.GetSignupAsync(token, cancellationToken);
+        _auth.Auth.GetSignupAsync(token, cancellationToken);
 
     public async Task<string> CompleteSignupAsync(string token, string password, string? otpCode, CancellationToken cancellationToken) =>
-        (await _proxy.Auth.CompleteSignupAsync(token, new CompleteSignupRequest { Password = password, OtpCode = otpCode }, cancellationToken)).User;
+        (await _auth.Auth.CompleteSignupAsync(token, new CompleteSignupRequest { Password = password, OtpCode = otpCode }, cancellationToken)).User;
 
     /// <summary>The session's record: from the watch-fed cache, or from auth right after sign-in when the feed has not caught up.</summary>
     private async Task<WebSessionRecord?> FindRecordAsync(string id, CancellationToken cancellationToken)
     {
-        if (_proxy.WebSessions.Get("/web_sessions/" + id) is { } cached)
+        if (_webSessions.Get("/web_sessions/" + id) is { } cached)
         {
             return cached;
         }
 
-        var now = _proxy.Time.GetUtcNow();
+        var now = _time.GetUtcNow();
         if (_unknown.TryGetValue(id, out var until) && until > now)
         {
             return null;
@@ -131,7 +152,7 @@ internal sealed class WebPortal : IWebPortal
 
         try
         {
-            return await _proxy.Auth.GetWebSessionAsync(id, cancellationToken);
+            return await _auth.Auth.GetWebSessionAsync(id, cancellationToken);
         }
         catch (FerryException e) when (e.Kind is ErrorKind.NotFound or ErrorKind.AccessDenied or ErrorKind.BadParameter)
         {
@@ -150,20 +171,20 @@ internal sealed class WebPortal : IWebPortal
     {
         var record = await FindRecordAsync(session.Id, cancellationToken)
             ?? throw FerryException.AccessDenied("your session has ended; sign in again");
-        if (_proxy.Gate.Refusal(Identity(record)) is { } refusal)
+        if (_gate.Refusal(Identity(record)) is { } refusal)
         {
             throw refusal;
         }
 
-        return _proxy.AuthClientFor(record.CertPem);
+        return _auth.For(record.CertPem);
     }
 
     /// <summary>The identity the session's certificate carries (verified once, then from the verifier's cache by hash).</summary>
-    private Core.Identity.FerryIdentity Identity(WebSessionRecord record) => _proxy.Verifier.Verify(Core.Identity.CertificatePem.ToDer(record.CertPem));
+    private Core.Identity.FerryIdentity Identity(WebSessionRecord record) => _verifier.Verify(Core.Identity.CertificatePem.ToDer(record.CertPem));
 
     private int? PublicPort()
     {
-        var address = _proxy.Options.PrimaryPublicAddr;
+        var address = _publicAddr;
         var colon = address.LastIndexOf(':');
         return colon > 0 && int.TryParse(address[(colon + 1)..], CultureInfo.InvariantCulture, out var port) ? port : null;
     }
