@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Ferry's tests need on Debian (jq, aws CLI v2, boto3, chromium, PostgreSQL, moto), then builds and runs every test.
-# Tests that need a service (moto, the aws CLIs, PostgreSQL, chromium) fail, never skip, when it is missing.
+# Installs what Ferry's tests need on Debian (jq, aws CLI v2, boto3, chromium, PostgreSQL, haproxy, moto), then builds and runs every test.
+# Tests that need a service (moto, the aws CLIs, PostgreSQL, haproxy, chromium) fail, never skip, when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +14,8 @@ command -v jq >/dev/null || need_apt+=(jq)
 /usr/bin/python3 -c 'import boto3' 2>/dev/null || need_apt+=(python3-boto3 python3-botocore)
 command -v curl >/dev/null || need_apt+=(curl)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)   # the web UI's browser tests drive Debian's chromium
-compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)   # the storage tests initdb a throwaway cluster
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)   # the storage and HA tests initdb a throwaway cluster
+[ -x /usr/sbin/haproxy ] || need_apt+=(haproxy)   # the HA tests put a real load balancer in front of auth servers and proxies
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "Installing Debian packages: ${need_apt[*]}"
   as_root apt-get update -qq
