@@ -69,6 +69,16 @@ public sealed class ProxyCoverageTests
         Assert.False(coverage.HasLeft("p1"));
     }
 
+    [Fact]
+    public void Skip_NamesOnlyIdsAProxyCouldAnnounce()
+    {
+        var coverage = new ProxyCoverage(2, new FakeTimeProvider());
+        coverage.SetLive(["p1", "bad\r\nid", "p,2"]);
+        coverage.SetLive(["p1"]);
+
+        Assert.Equal(["p1"], coverage.Skip(Tunnels(("p1", 2), ("", 2))));
+    }
+
     [Theory]
     [InlineData("X-Ferry-Proxy-Id", "p1", "p1")]
     [InlineData("x-ferry-proxy-id", " 0f6c2a1e-9a51-4c1b-b6c9-1d2e3f405060 ", "0f6c2a1e-9a51-4c1b-b6c9-1d2e3f405060")]

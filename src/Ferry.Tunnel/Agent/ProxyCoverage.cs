@@ -92,8 +92,9 @@ internal sealed class ProxyCoverage(int perProxy, TimeProvider timeProvider)
     {
         lock (_lock)
         {
-            var full = tunnels.Where(t => t.Key.Length > 0 && t.Value >= perProxy).Select(t => t.Key);
-            var departed = _departed.OrderByDescending(d => d.Value).Take(MaxSkippedDeparted).Select(d => d.Key);
+            // Only ids a proxy could announce (the live set comes from elsewhere): nothing else may go into a header.
+            var full = tunnels.Where(t => t.Value >= perProxy).Select(t => t.Key).Where(TunnelConnection.IsProxyId);
+            var departed = _departed.OrderByDescending(d => d.Value).Select(d => d.Key).Where(TunnelConnection.IsProxyId).Take(MaxSkippedDeparted);
             return [.. full.Concat(departed).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         }
     }

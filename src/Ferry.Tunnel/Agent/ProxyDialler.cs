@@ -156,7 +156,8 @@ internal sealed class ProxyDialler
             {
                 using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _timeProvider);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stopping, timeout.Token);
-                var live = await _options.LiveProxies!(linked.Token).ConfigureAwait(false)
+                // WaitAsync too: a source that ignores its token must not stop the polls for good.
+                var live = await _options.LiveProxies!(linked.Token).WaitAsync(linked.Token).ConfigureAwait(false)
                     ?? throw new InvalidOperationException("LiveProxies returned null");
                 Apply(live);
                 failing = false;

@@ -149,12 +149,16 @@ internal sealed class TunnelConnection : ConnectionContext,
             if (string.Equals(name, TunnelDefaults.ProxyIdHeader, StringComparison.OrdinalIgnoreCase))
             {
                 var value = values.FirstOrDefault()?.Trim();
-                return value is { Length: > 0 and <= 256 } && value.All(c => c is > ' ' and < '\x7f' and not ',') ? value : null;
+                return IsProxyId(value) ? value : null;
             }
         }
 
         return null;
     }
+
+    /// <summary>A proxy id as the tunnel accepts one: 1–256 printable ASCII characters, no space or comma.</summary>
+    internal static bool IsProxyId([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id) =>
+        id is { Length: > 0 and <= 256 } && id.All(c => c is > ' ' and < '\x7f' and not ',');
 
     /// <summary>
     /// Asks Kestrel to end the HTTP/2 connection gracefully (GOAWAY; requests under way finish), or aborts
