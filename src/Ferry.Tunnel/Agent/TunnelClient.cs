@@ -13,7 +13,9 @@ namespace Ferry.Tunnel.Agent;
 ///   await using var tunnel = new TunnelClient(options, loggerFactory);
 ///   builder.WebHost.UseTunnel(tunnel);
 /// </code>
-/// Dialling starts when Kestrel starts (binds the tunnel endpoint) and stops when Kestrel stops.
+/// Dialling starts when Kestrel starts (binds the tunnel endpoint) and stops when Kestrel stops. Behind a
+/// load balancer with several proxies, <see cref="TunnelClientOptions.LiveProxies"/> makes it hold that many
+/// tunnels to each live proxy (<see cref="TunnelsByProxy"/>), so a request reaching any proxy finds the agent.
 /// </summary>
 public sealed class TunnelClient : IAsyncDisposable
 {
@@ -23,6 +25,7 @@ public sealed class TunnelClient : IAsyncDisposable
     private readonly ILogger _logger;
     private TaskCompletionSource _up = NewSignal();
     private int _connected;
+    private long _dials;
     private TunnelConnectionListener? _listener;
     private bool _disposed;
 
@@ -48,6 +51,27 @@ public sealed class TunnelClient : IAsyncDisposable
 
     /// <summary>How many tunnels are open right now.</summary>
     public int ConnectedTunnels => Volatile.Read(ref _connected);
+
+    /// <summary>
+    /// Open tunnels per proxy id, as each proxy said on connect (<see cref="TunnelDefaults.ProxyIdHeader"/>;
+    /// "" for proxies that said none): for status pages and metrics. A snapshot; empty while not listening.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> TunnelsByProxy
+    {
+        get
+        {
+            TunnelConnectionListener? listener;
+            lock (_lock)
+            {
+                listener = _listener;
+            }
+
+            return listener?.TunnelsByProxy() ?? new Dictionary<string, int>();
+        }
+    }
+
+    /// <summary>Dials attempted so far (each TCP + TLS + WebSocket upgrade), successful or not.</summary>
+    internal long Dials => Interlocked.Read(ref _dials);
 
     /// <summary>Why the most recent dial failed (null until one does): for status pages and tests.</summary>
     public Exception? LastError { get; private set; }
@@ -107,6 +131,8 @@ public sealed class TunnelClient : IAsyncDisposable
     }
 
     internal void ReportFailure(Exception error) => LastError = error;
+
+    internal void CountDial() => Interlocked.Increment(ref _dials);
 
     internal int TunnelUp()
     {

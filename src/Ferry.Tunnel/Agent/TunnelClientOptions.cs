@@ -32,6 +32,18 @@ public sealed class TunnelClientOptions
     /// </summary>
     public int Connections { get; init; } = 2;
 
+    /// <summary>
+    /// The ids of the proxies alive now (from their heartbeats in auth), when <see cref="ProxyUrl"/> is a load
+    /// balancer in front of several. The agent then holds <see cref="Connections"/> tunnels to each live proxy,
+    /// redialling the balancer until every one is reached (see docs/architecture.md, "Reverse tunnel").
+    /// Polled every <see cref="LiveProxiesInterval"/>; a poll that fails keeps the last set. Null: the agent
+    /// keeps <see cref="Connections"/> tunnels to wherever the address leads, as for a single proxy.
+    /// </summary>
+    public Func<CancellationToken, Task<IReadOnlySet<string>>>? LiveProxies { get; init; }
+
+    /// <summary>How often <see cref="LiveProxies"/> is asked; a new proxy is dialled within about this long.</summary>
+    public TimeSpan LiveProxiesInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The first retry delay after a failed dial; it doubles up to <see cref="MaxBackoff"/>, with jitter.</summary>
     public TimeSpan MinBackoff { get; init; } = TimeSpan.FromMilliseconds(250);
 
@@ -87,7 +99,7 @@ public sealed class TunnelClientOptions
             problems.Add($"MinBackoff must be positive and at most MaxBackoff (got {MinBackoff} and {MaxBackoff})");
         }
 
-        foreach (var (name, value) in new[] { (nameof(ConnectTimeout), ConnectTimeout), (nameof(KeepAliveInterval), KeepAliveInterval), (nameof(KeepAliveTimeout), KeepAliveTimeout), (nameof(CloseTimeout), CloseTimeout) })
+        foreach (var (name, value) in new[] { (nameof(ConnectTimeout), ConnectTimeout), (nameof(KeepAliveInterval), KeepAliveInterval), (nameof(KeepAliveTimeout), KeepAliveTimeout), (nameof(CloseTimeout), CloseTimeout), (nameof(LiveProxiesInterval), LiveProxiesInterval) })
         {
             if (value <= TimeSpan.Zero)
             {

@@ -24,9 +24,10 @@ internal sealed class TunnelConnection : ConnectionContext,
     private readonly TimeProvider _timeProvider;
     private Task? _disposing;
 
-    private TunnelConnection(string id, WebSocket webSocket, EndPoint localEndPoint, EndPoint remoteEndPoint, TimeSpan closeTimeout, TimeProvider timeProvider, ILogger logger)
+    private TunnelConnection(string id, string? proxyId, WebSocket webSocket, EndPoint localEndPoint, EndPoint remoteEndPoint, TimeSpan closeTimeout, TimeProvider timeProvider, ILogger logger)
     {
         ConnectionId = id;
+        ProxyId = proxyId;
         LocalEndPoint = localEndPoint;
         RemoteEndPoint = remoteEndPoint;
         _closeTimeout = closeTimeout;
@@ -70,12 +71,19 @@ internal sealed class TunnelConnection : ConnectionContext,
 
     public override EndPoint? RemoteEndPoint { get; set; }
 
+    /// <summary>The id the proxy answered with (<see cref="TunnelDefaults.ProxyIdHeader"/>), or null when it sent none.</summary>
+    public string? ProxyId { get; }
+
     /// <summary>Completes when the tunnel is finished with: Kestrel disposed it, or it was never accepted and was disposed.</summary>
     public Task Closed => _closed.Task;
 
-    /// <summary>Dials the proxy and upgrades to a WebSocket; the result is a tunnel ready for Kestrel.</summary>
+    /// <summary>
+    /// Dials the proxy and upgrades to a WebSocket; the result is a tunnel ready for Kestrel. A proxy named in
+    /// <paramref name="skipProxies"/> declines (<see cref="TunnelConnectException.Declined"/>).
+    /// </summary>
     public static async Task<TunnelConnection> ConnectAsync(
-        TunnelClientOptions options, EndPoint localEndPoint, string id, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken)
+        TunnelClientOptions options, EndPoint localEndPoint, string id, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken,
+        IReadOnlyCollection<string>? skipProxies = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.ClientCertificates.Add(options.CurrentClientCertificate);
@@ -91,6 +99,11 @@ internal sealed class TunnelConnection : ConnectionContext,
             socket.Options.SetRequestHeader(TunnelDefaults.ServicesHeader, string.Join(",", options.Services));
         }
 
+        if (skipProxies is { Count: > 0 })
+        {
+            socket.Options.SetRequestHeader(TunnelDefaults.SkipProxiesHeader, string.Join(",", skipProxies));
+        }
+
         using var timeout = new CancellationTokenSource(options.ConnectTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
@@ -100,17 +113,73 @@ internal sealed class TunnelConnection : ConnectionContext,
         catch (Exception ex)
         {
             var status = socket.HttpStatusCode;
+            var answeredBy = ReadProxyId(socket.HttpResponseHeaders);
             socket.Dispose();
             if (cancellationToken.IsCancellationRequested)
             {
                 throw;
             }
 
-            throw new TunnelConnectException(Describe(ex, status, timeout.IsCancellationRequested), ex);
+            var declined = (int)status == TunnelDefaults.DeclinedStatus && answeredBy is not null;
+            var reason = declined
+                ? $"proxy {answeredBy} already holds this agent's share of tunnels"
+                : Describe(ex, status, timeout.IsCancellationRequested);
+            throw new TunnelConnectException(reason, ex) { ProxyId = answeredBy, Declined = declined };
         }
 
+        var proxyId = ReadProxyId(socket.HttpResponseHeaders);
+        socket.HttpResponseHeaders = null; // read once; release them
         var remote = new DnsEndPoint(options.ProxyUrl.Host, options.ProxyUrl.Port);
-        return new TunnelConnection(id, socket, localEndPoint, remote, options.CloseTimeout, timeProvider, logger);
+        return new TunnelConnection(id, proxyId, socket, localEndPoint, remote, options.CloseTimeout, timeProvider, logger);
+    }
+
+    /// <summary>
+    /// The proxy's id from the upgrade answer, or null when it sent none or one that is not a plain token
+    /// (it ends up in logs, metrics and <see cref="TunnelDefaults.SkipProxiesHeader"/>).
+    /// </summary>
+    internal static string? ReadProxyId(IReadOnlyDictionary<string, IEnumerable<string>>? headers)
+    {
+        if (headers is null)
+        {
+            return null;
+        }
+
+        foreach (var (name, values) in headers)
+        {
+            if (string.Equals(name, TunnelDefaults.ProxyIdHeader, StringComparison.OrdinalIgnoreCase))
+            {
+                var value = values.FirstOrDefault()?.Trim();
+                return IsProxyId(value) ? value : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A proxy id as the tunnel accepts one: 1–256 printable ASCII characters, no space or comma.</summary>
+    internal static bool IsProxyId([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id) =>
+        id is { Length: > 0 and <= 256 } && id.All(c => c is > ' ' and < '\x7f' and not ',');
+
+    /// <summary>
+    /// Asks Kestrel to end the HTTP/2 connection gracefully (GOAWAY; requests under way finish), or aborts
+    /// the tunnel at once when the proxy never started HTTP/2 on it.
+    /// </summary>
+    public void Retire()
+    {
+        if (TryAbortUnused())
+        {
+            return;
+        }
+
+        if (Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
+        {
+            lifetime.RequestClose();
+        }
+        else
+        {
+            // Not taken up by Kestrel yet, so no request of the proxy's has been answered on it.
+            Abort(new ConnectionAbortedException("The tunnel's proxy left the live set."));
+        }
     }
 
     /// <summary>Aborts the tunnel if the proxy never started HTTP/2 on it; see <see cref="WebSocketTransport.TryAbortUnused"/>.</summary>

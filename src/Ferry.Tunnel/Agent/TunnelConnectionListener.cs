@@ -16,11 +16,13 @@ namespace Ferry.Tunnel.Agent;
 /// </code>
 /// A tunnel that stayed up for a while resets the backoff; one that drops at once does not, so a proxy
 /// that accepts and immediately closes is not hammered.
+/// With <see cref="TunnelClientOptions.LiveProxies"/> set, one <see cref="ProxyDialler"/> replaces the slots
+/// and keeps that many tunnels to each live proxy behind the address instead.
 /// </summary>
 internal sealed class TunnelConnectionListener : IConnectionListener
 {
     // How long a tunnel must live to count as healthy (and reset the backoff).
-    private static readonly TimeSpan HealthyAfter = TimeSpan.FromSeconds(5);
+    internal static readonly TimeSpan HealthyAfter = TimeSpan.FromSeconds(5);
 
     private readonly TunnelClient _client;
     private readonly TunnelClientOptions _options;
@@ -40,11 +42,58 @@ internal sealed class TunnelConnectionListener : IConnectionListener
         _timeProvider = timeProvider;
         _logger = logger;
         EndPoint = endPoint;
-        TunnelLog.Started(_logger, _options.Connections, _options.ProxyUrl, _options.AgentId);
-        _slots = [.. Enumerable.Range(0, _options.Connections).Select(slot => Task.Run(() => RunSlotAsync(slot)))];
+        if (_options.LiveProxies is null)
+        {
+            TunnelLog.Started(_logger, _options.Connections, _options.ProxyUrl, _options.AgentId);
+            _slots = [.. Enumerable.Range(0, _options.Connections).Select(slot => Task.Run(() => RunSlotAsync(slot)))];
+        }
+        else
+        {
+            TunnelLog.StartedPerProxy(_logger, _options.Connections, _options.ProxyUrl, _options.AgentId);
+            var dialler = new ProxyDialler(this, client, timeProvider, logger, _stopping.Token);
+            _slots = [Task.Run(dialler.RunAsync)];
+        }
     }
 
     public EndPoint EndPoint { get; }
+
+    /// <summary>The tunnels handed to Kestrel and not closed yet.</summary>
+    internal IEnumerable<TunnelConnection> Open => _live.Keys;
+
+    /// <summary>Open tunnels per proxy id ("" for proxies that said none).</summary>
+    internal IReadOnlyDictionary<string, int> TunnelsByProxy()
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var connection in _live.Keys)
+        {
+            var proxyId = connection.ProxyId ?? "";
+            counts[proxyId] = counts.GetValueOrDefault(proxyId) + 1;
+        }
+
+        return counts;
+    }
+
+    internal string NextConnectionId() => "tunnel-" + Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Hands a dialled tunnel to Kestrel and counts it; returns how many are up.</summary>
+    internal async ValueTask<int> OfferAsync(TunnelConnection connection)
+    {
+        _live.TryAdd(connection, 0);
+        var count = _client.TunnelUp();
+        if (!_accepted.Writer.TryWrite(connection))
+        {
+            await connection.DisposeAsync().ConfigureAwait(false); // unbound while we dialled
+        }
+
+        return count;
+    }
+
+    /// <summary>Forgets a closed tunnel; returns how many are still up.</summary>
+    internal int Forget(TunnelConnection connection)
+    {
+        _live.TryRemove(connection, out _);
+        return _client.TunnelDown();
+    }
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
     {
@@ -114,8 +163,8 @@ internal sealed class TunnelConnectionListener : IConnectionListener
             TunnelConnection connection;
             try
             {
-                var id = "tunnel-" + Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
-                connection = await TunnelConnection.ConnectAsync(_options, EndPoint, id, _timeProvider, _logger, _stopping.Token).ConfigureAwait(false);
+                _client.CountDial();
+                connection = await TunnelConnection.ConnectAsync(_options, EndPoint, NextConnectionId(), _timeProvider, _logger, _stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
@@ -135,17 +184,10 @@ internal sealed class TunnelConnectionListener : IConnectionListener
             }
 
             var opened = _timeProvider.GetTimestamp();
-            _live.TryAdd(connection, 0);
-            TunnelLog.Connected(_logger, slot, _options.ProxyUrl, _client.TunnelUp());
-            if (!_accepted.Writer.TryWrite(connection))
-            {
-                await connection.DisposeAsync().ConfigureAwait(false); // unbound while we dialled
-            }
-
+            TunnelLog.Connected(_logger, slot, _options.ProxyUrl, await OfferAsync(connection).ConfigureAwait(false));
             await connection.Closed.ConfigureAwait(false);
-            _live.TryRemove(connection, out _);
             var lifetime = _timeProvider.GetElapsedTime(opened);
-            TunnelLog.Disconnected(_logger, slot, _options.ProxyUrl, lifetime, _client.TunnelDown());
+            TunnelLog.Disconnected(_logger, slot, _options.ProxyUrl, lifetime, Forget(connection));
             if (lifetime >= HealthyAfter)
             {
                 backoff.Reset();

@@ -48,7 +48,9 @@ public sealed class TunnelServer : IAsyncDisposable
     /// <summary>
     /// Accepts the WebSocket upgrade on the tunnel route and keeps the request open until the tunnel closes.
     /// The caller must have verified the agent's client certificate; <paramref name="peer"/> is its verdict.
-    /// Needs <c>app.UseWebSockets()</c> earlier in the proxy's pipeline.
+    /// Needs <c>app.UseWebSockets()</c> earlier in the proxy's pipeline. Every answer carries
+    /// <see cref="TunnelServerOptions.ProxyId"/>; an agent that already holds its share of tunnels here (it says
+    /// so in <see cref="TunnelDefaults.SkipProxiesHeader"/>) is declined with 421 and no tunnel opens.
     /// </summary>
     public async Task AcceptAsync(HttpContext context, TunnelPeer peer)
     {
@@ -56,6 +58,13 @@ public sealed class TunnelServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(peer);
         ArgumentException.ThrowIfNullOrEmpty(peer.AgentId);
         ArgumentNullException.ThrowIfNull(peer.Services);
+
+        // 0. Say who we are on every answer: an agent behind a load balancer counts its tunnels per proxy.
+        var proxyId = _options.ProxyId;
+        if (!string.IsNullOrEmpty(proxyId))
+        {
+            context.Response.Headers[TunnelDefaults.ProxyIdHeader] = proxyId;
+        }
 
         // 1. Only a WebSocket upgrade can become a tunnel (TunnelClient always asks for one).
         if (!context.WebSockets.IsWebSocketRequest)
@@ -72,7 +81,16 @@ public sealed class TunnelServer : IAsyncDisposable
             return;
         }
 
-        // 2. Accept, with pings: an idle tunnel carries no HTTP/2 yet, so only WebSocket pings can tell
+        // 2. The agent already holds its share of tunnels here (it dialled a load balancer and landed on us
+        //    again): decline before the tunnel exists, so no request can pick a tunnel the agent would close.
+        if (!string.IsNullOrEmpty(proxyId) && AgentSkips(context.Request.Headers[TunnelDefaults.SkipProxiesHeader], proxyId))
+        {
+            TunnelLog.TunnelDeclined(_logger, peer.AgentId);
+            context.Response.StatusCode = TunnelDefaults.DeclinedStatus;
+            return;
+        }
+
+        // 3. Accept, with pings: an idle tunnel carries no HTTP/2 yet, so only WebSocket pings can tell
         //    that its agent is gone.
         var webSocket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
@@ -81,7 +99,7 @@ public sealed class TunnelServer : IAsyncDisposable
             DangerousEnableCompression = false,
         }).ConfigureAwait(false);
 
-        // 3. Pool the tunnel under its agent; the first one makes the agent connected.
+        // 4. Pool the tunnel under its agent; the first one makes the agent connected.
         var tunnelId = "t" + Interlocked.Increment(ref _nextTunnelId).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var tunnel = new ServerTunnel(tunnelId, peer.AgentId, webSocket, _logger);
         var (agent, isNew, count) = Register(peer, tunnel);
@@ -92,7 +110,7 @@ public sealed class TunnelServer : IAsyncDisposable
             Raise(AgentConnected, nameof(AgentConnected), agent);
         }
 
-        // 4. Hold the request open while the tunnel lives; the last one to close disconnects the agent.
+        // 5. Hold the request open while the tunnel lives; the last one to close disconnects the agent.
         try
         {
             await tunnel.RunAsync(_options.CloseTimeout, _timeProvider).ConfigureAwait(false);
@@ -212,6 +230,22 @@ public sealed class TunnelServer : IAsyncDisposable
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private static bool AgentSkips(Microsoft.Extensions.Primitives.StringValues skip, string proxyId)
+    {
+        foreach (var value in skip)
+        {
+            foreach (var id in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (string.Equals(id, proxyId, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True when the request never left the proxy: no tunnel could be had, or the client was gone.</summary>

@@ -4,6 +4,13 @@ namespace Ferry.Tunnel.Proxy;
 public sealed class TunnelServerOptions
 {
     /// <summary>
+    /// This proxy's id (its host id), sent to agents on every tunnel answer
+    /// (<see cref="TunnelDefaults.ProxyIdHeader"/>). Agents behind a load balancer need it to hold tunnels to
+    /// every proxy; null sends none, and such a proxy cannot decline a surplus tunnel.
+    /// </summary>
+    public string? ProxyId { get; init; }
+
+    /// <summary>
     /// WebSocket pings on every tunnel, so a silently dead agent (no FIN, e.g. a lost network path) is
     /// noticed even while its tunnel is idle and no HTTP/2 connection runs on it yet.
     /// </summary>

@@ -39,12 +39,13 @@ internal sealed class ProxyHost : IAsyncDisposable
     /// <summary>Which services each agent (by certificate CN) may serve; the proxy's decision, not the agent's.</summary>
     public static ConcurrentDictionary<string, string[]> Grants { get; } = new();
 
+    /// <summary>Starts a proxy; with <see cref="TunnelServerOptions.ProxyId"/> set its logs carry that id.</summary>
     public static async Task<ProxyHost> StartAsync(ITestOutputHelper output, int port = 0, X509Certificate2? certificate = null, TunnelServerOptions? options = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Logging.AddProvider(new TestOutputLoggerProvider(output, "proxy"));
+        builder.Logging.AddProvider(new TestOutputLoggerProvider(output, options?.ProxyId ?? "proxy"));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
         {
