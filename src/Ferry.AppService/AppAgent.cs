@@ -76,7 +76,8 @@ public sealed class AppAgent : IAsyncDisposable
             var roles = ClusterCaches.Roles(NewAuthClient, loggerFactory.CreateLogger("Ferry.AppService.Roles"), time);
             var locks = ClusterCaches.Locks(NewAuthClient, loggerFactory.CreateLogger("Ferry.AppService.Locks"), time);
             var revocations = ClusterCaches.Revocations(NewAuthClient, loggerFactory.CreateLogger("Ferry.AppService.Revocations"), time);
-            foreach (var cache in new IWatchCache[] { roles, locks, revocations })
+            var proxies = ClusterCaches.Proxies(NewAuthClient, loggerFactory.CreateLogger("Ferry.AppService.Proxies"), time);
+            foreach (var cache in new IWatchCache[] { roles, locks, revocations, proxies })
             {
                 agent._parts.Add((IAsyncDisposable)cache);
             }
@@ -84,7 +85,8 @@ public sealed class AppAgent : IAsyncDisposable
             roles.Start();
             locks.Start();
             revocations.Start();
-            await Task.WhenAll(roles.Ready, locks.Ready, revocations.Ready).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            proxies.Start();
+            await Task.WhenAll(roles.Ready, locks.Ready, revocations.Ready, proxies.Ready).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
             var gate = new ClusterGate(locks, revocations, [roles], time);
             agent.Caches = [roles, locks, revocations];
 
@@ -135,6 +137,11 @@ public sealed class AppAgent : IAsyncDisposable
                     ClientCertificateSource = () => identity.Source.Current,
                     ServerCertificateValidation = (certificate, chain, errors) => identity.ServerTrust.Validate(certificate, chain, errors),
                     AgentId = identity.HostId,
+
+                    // Behind a load balancer the address reaches one proxy per dial; the heartbeats say which exist, and
+                    // the agent redials until it holds tunnels to each (users reach an app through any proxy).
+                    LiveProxies = _ => Task.FromResult(ClusterCaches.LiveProxyIds(proxies, time)),
+                    LiveProxiesInterval = TimeSpan.FromSeconds(2),
                 },
                 loggerFactory,
                 time);

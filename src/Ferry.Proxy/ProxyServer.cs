@@ -5,6 +5,7 @@ using Ferry.Cluster.Audit;
 using Ferry.Cluster.Caching;
 using Ferry.Cluster.Locks;
 using Ferry.Core.Api;
+using Ferry.Core.Diagnostics;
 using Ferry.Core.Identity;
 using Ferry.Core.Locks;
 using Ferry.Core.Resources;
@@ -29,6 +30,7 @@ public sealed class ProxyServer : IAsyncDisposable
     private const string WebSessionPrefix = "/web_sessions/";
 
     private readonly ProxyHeartbeatLoop _heartbeat;
+    private readonly IDisposable _metrics;
 
     public ProxyServer(ProxyServerOptions options, CertificateSource identity, CaResponse cas, StatusResponse status, TimeProvider time, ILoggerFactory loggerFactory)
     {
@@ -47,7 +49,6 @@ public sealed class ProxyServer : IAsyncDisposable
         var hostCa = X509Certificate2.CreateFromPem(cas.HostCaPem);
         Verifier = new IdentityVerifier(X509Certificate2.CreateFromPem(cas.UserCaPem), hostCa, time);
         AuthGateway = new AuthGateway(options.AuthApiBase, hostCa, identity);
-        Tunnels = new TunnelServer(null, loggerFactory, time);
         var auth = AuthGateway.Auth;
         AppSessions = new WatchCache<AppSessionInfo>(
             AuthGateway.NewClient,
@@ -74,6 +75,8 @@ public sealed class ProxyServer : IAsyncDisposable
         Audit = new AuditBatcher(AuthGateway.NewClient(), loggerFactory.CreateLogger("Ferry.Proxy.Audit"), "proxy");
         var self = IdentityCodec.Decode(identity.Current);
         HostId = self.Username;
+        Tunnels = new TunnelServer(new TunnelServerOptions { ProxyId = HostId }, loggerFactory, time);
+        _metrics = FerryMetrics.Observe(() => [FerryMetrics.State("proxy_agents", Tunnels.ConnectedAgents)]);
         _heartbeat = new ProxyHeartbeatLoop(AuthGateway.NewClient, HostId, self.NodeName ?? HostId, options.PublicAddrs, loggerFactory.CreateLogger("Ferry.Proxy.Heartbeat"));
     }
 
@@ -144,6 +147,7 @@ public sealed class ProxyServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _metrics.Dispose();
         await _heartbeat.DisposeAsync(); // agents drop this proxy now rather than when its heartbeat expires
         foreach (var cache in new IAsyncDisposable[] { AppSessions, WebSessions, Roles, AppServers, Locks, Revocations })
         {

@@ -43,6 +43,35 @@ public sealed class TunnelRoundTripTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task SendAsync_WhileKestrelMetricsAreCollected_ServesRequests()
+    {
+        // /metrics listens to Kestrel's meter; its connection metrics then read the tunnel's endpoints.
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        var measured = 0;
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Microsoft.AspNetCore.Server.Kestrel")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, _, _) => Interlocked.Increment(ref measured));
+        listener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref measured));
+        listener.Start();
+
+        await using var proxy = await ProxyHost.StartAsync(output);
+        await using var agent = await AgentHost.StartAsync(output, proxy.Url, "agent-metrics", ["app-metrics"]);
+        await Eventually.TrueAsync(() => proxy.Tunnels.AgentsFor("app-metrics").Count == 1, Timeout, "the proxy sees the agent");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/whoami");
+        using var response = await proxy.Tunnels.SendAsync("app-metrics", request, CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("agent-metrics", await response.Content.ReadAsStringAsync());
+        Assert.True(Volatile.Read(ref measured) > 0, "Kestrel recorded its metrics for the tunnels");
+    }
+
+    [Fact]
     public async Task GetInvoker_ConnectedAgent_ServesRequests_AndUnknownAgentIsNull()
     {
         await using var proxy = await ProxyHost.StartAsync(output);

@@ -61,4 +61,27 @@ public static class ClusterCaches
         json => json.Deserialize<UserRevocation>(ApiJson.Options)!,
         logger,
         time);
+
+    /// <summary>The proxies' heartbeats: agents hold a tunnel to each live one (docs/deploy-ha.md).</summary>
+    public static WatchCache<ProxyHeartbeat> Proxies(Func<AuthClient> client, ILogger logger, TimeProvider? time = null) => new(
+        client,
+        ProxyHeartbeat.Prefix,
+        async ct =>
+        {
+            using var api = client();
+            return (await api.ListProxiesAsync(ct)).Select(p => (ProxyHeartbeat.Prefix + p.HostId, p)).ToList();
+        },
+        json => json.Deserialize<ProxyHeartbeat>(ApiJson.Options)!,
+        logger,
+        time);
+
+    /// <summary>
+    /// The ids of proxies whose heartbeat has not expired. Filtered here as well as by the feed: an expired
+    /// heartbeat whose removal has not arrived yet must not keep an agent dialling a proxy that is gone.
+    /// </summary>
+    public static IReadOnlySet<string> LiveProxyIds(WatchCache<ProxyHeartbeat> proxies, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        return proxies.Values.Where(p => p.Expires is null || p.Expires > now).Select(p => p.HostId).ToHashSet(StringComparer.Ordinal);
+    }
 }

@@ -141,6 +141,18 @@ public sealed class TunnelServer : IAsyncDisposable
         }
     }
 
+    /// <summary>How many agents hold at least one tunnel here (for /metrics).</summary>
+    public int ConnectedAgents
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _agents.Count;
+            }
+        }
+    }
+
     /// <summary>The connected agents that serve <paramref name="service"/>.</summary>
     public IReadOnlyList<string> AgentsFor(string service)
     {
