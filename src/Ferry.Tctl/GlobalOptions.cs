@@ -17,9 +17,16 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<string?> AuthServer { get; } = new("--auth-server")
+    {
+        Description = "On the auth host: the auth server (or the load balancer in front of several) to reach as host:port (default: auth_service.listen_addr)",
+        Recursive = true,
+    };
+
     public void AddTo(RootCommand root)
     {
         root.Options.Add(Config);
+        root.Options.Add(AuthServer);
         root.Options.Add(Insecure);
     }
 }

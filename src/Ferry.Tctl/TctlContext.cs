@@ -42,7 +42,7 @@ internal sealed class TctlContext
             var config = FileConfig.Load(configPath);
             if (config.Auth.Enabled)
             {
-                return ConnectLocal(config, configPath);
+                return ConnectLocal(config, configPath, parse.GetValue(_globals.AuthServer));
             }
 
             if (explicitConfig is not null)
@@ -55,10 +55,15 @@ internal sealed class TctlContext
         var profile = store.Current()
             ?? throw FerryException.AccessDenied(
                 "tctl cannot find a cluster: run it on the auth server host (tctl -c /path/to/teleport.yaml), or log in first with: tsh login --proxy=HOST:PORT --user=NAME");
+        if (parse.GetValue(_globals.AuthServer) is not null)
+        {
+            throw FerryException.BadParameter("--auth-server needs the auth host's teleport.yaml (-c): it picks which auth server tctl's admin identity talks to; a tsh login always goes through its proxy");
+        }
+
         return LoginFlow.AuthClientFor(store, profile, parse.GetValue(_globals.Insecure));
     }
 
-    private static AuthClient ConnectLocal(FileConfig config, string configPath)
+    private static AuthClient ConnectLocal(FileConfig config, string configPath, string? authServer)
     {
         var identityPath = AdminIdentity.PathIn(config.Teleport.DataDir);
         if (!File.Exists(identityPath))
@@ -68,7 +73,9 @@ internal sealed class TctlContext
         }
 
         var identity = IdentityFile.Load(identityPath);
-        var address = AdminIdentity.DialAddress(config.Auth.ListenAddr.ToString());
+        // Every auth server of a cluster trusts the admin identity (one host CA in the shared backend), so any of
+        // them, or a load balancer in front of them, serves it.
+        var address = AdminIdentity.DialAddress(authServer ?? config.Auth.ListenAddr.ToString());
         var http = FerryHttp.CreateClient(new Uri($"https://{address}/v1/"), ServerTrust.ForAuth(identity.HostCa()), identity.Certificate);
         return new AuthClient(new ApiCaller(http, $"the auth server at {address}"));
     }

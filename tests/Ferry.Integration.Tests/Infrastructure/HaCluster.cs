@@ -49,7 +49,12 @@ internal sealed partial class HaCluster : IAsyncDisposable
         public int DiagPort { get; } = diagPort;
         public TeleportProcess? Process { get; private set; }
 
-        public void Start() => Process = TeleportProcess.Start(ConfigPath, environment);
+        /// <summary>Starts the process, or starts it again after <see cref="Kill"/> (its last output is dropped).</summary>
+        public void Start()
+        {
+            Process?.Kill();
+            Process = TeleportProcess.Start(ConfigPath, environment);
+        }
 
         /// <summary>kill -9: no clean stop, no withdrawn heartbeat.</summary>
         public void Kill() => Process?.Kill();
@@ -262,6 +267,17 @@ internal sealed partial class HaCluster : IAsyncDisposable
         }
 
         return environment;
+    }
+
+    /// <summary>tctl with the first auth host's admin identity, reaching auth through the auth balancer or one auth server.</summary>
+    public Task<ProcessResult> TctlAsync(IEnumerable<string> args, Node? auth = null) =>
+        Cli.TctlLocalAsync(["--auth-server", $"127.0.0.1:{auth?.Port ?? AuthBalancerPort}", .. args]);
+
+    /// <summary>tsh login straight to one proxy, not through the balancer (its certificate names 127.0.0.1 too).</summary>
+    public async Task LoginThroughAsync(string user, Node proxy)
+    {
+        (await Cli.TshAsync(user, ["login", $"--proxy=127.0.0.1:{proxy.Port}", "--user=" + user, "--insecure"], AwsCluster.Password + "\n")).EnsureSuccess($"tsh login through {proxy.Name}");
+        (await Cli.TshAsync(user, ["apps", "login", "--aws-role", "ExampleTeleportDynamoDBRole", AppName])).EnsureSuccess($"tsh apps login through {proxy.Name}");
     }
 
     /// <summary>A user with the given roles, logged in through the balancer, and logged into the app.</summary>

@@ -53,6 +53,9 @@ internal sealed class Haproxy : IAsyncDisposable
               timeout client 1h
               timeout server 1h
               timeout check 1s
+              # A connection refused by a backend that died since its last check goes to another one.
+              retries 3
+              option redispatch 1
 
             """);
         foreach (var frontend in frontends)
