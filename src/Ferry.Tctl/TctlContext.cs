@@ -51,15 +51,15 @@ internal sealed class TctlContext
             }
         }
 
-        var store = ProfileStore.Default();
-        var profile = store.Current()
-            ?? throw FerryException.AccessDenied(
-                "tctl cannot find a cluster: run it on the auth server host (tctl -c /path/to/teleport.yaml), or log in first with: tsh login --proxy=HOST:PORT --user=NAME");
         if (parse.GetValue(_globals.AuthServer) is not null)
         {
             throw FerryException.BadParameter("--auth-server needs the auth host's teleport.yaml (-c): it picks which auth server tctl's admin identity talks to; a tsh login always goes through its proxy");
         }
 
+        var store = ProfileStore.Default();
+        var profile = store.Current()
+            ?? throw FerryException.AccessDenied(
+                "tctl cannot find a cluster: run it on the auth server host (tctl -c /path/to/teleport.yaml), or log in first with: tsh login --proxy=HOST:PORT --user=NAME");
         return LoginFlow.AuthClientFor(store, profile, parse.GetValue(_globals.Insecure));
     }
 
@@ -75,7 +75,19 @@ internal sealed class TctlContext
         var identity = IdentityFile.Load(identityPath);
         // Every auth server of a cluster trusts the admin identity (one host CA in the shared backend), so any of
         // them, or a load balancer in front of them, serves it.
-        var address = AdminIdentity.DialAddress(authServer ?? config.Auth.ListenAddr.ToString());
+        var target = config.Auth.ListenAddr.ToString();
+        if (authServer is not null)
+        {
+            if (!HostPort.TryParse(authServer, ConfigDefaults.AuthPort, out var parsed, out var error) || parsed.Host.Length == 0)
+            {
+                var problem = parsed is null ? error : "a host is required";
+                throw FerryException.BadParameter($"--auth-server \"{authServer}\": {problem}; write host:port, e.g. auth.example.com:{ConfigDefaults.AuthPort}");
+            }
+
+            target = parsed.ToString();
+        }
+
+        var address = AdminIdentity.DialAddress(target);
         var http = FerryHttp.CreateClient(new Uri($"https://{address}/v1/"), ServerTrust.ForAuth(identity.HostCa()), identity.Certificate);
         return new AuthClient(new ApiCaller(http, $"the auth server at {address}"));
     }

@@ -108,4 +108,29 @@ public sealed class TctlBadInputTests : IClassFixture<ClusterFixture>
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("ERROR:", result.Stderr);
     }
+
+    [Theory]
+    [InlineData("nohost:notaport", "--auth-server \"nohost:notaport\"")]
+    [InlineData(":3025", "a host is required")]
+    public async Task AuthServer_BadAddress_SaysHowToWriteIt(string address, string expected)
+    {
+        var result = await _cluster.TctlLocalAsync(["--auth-server", address, "status"]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(expected, result.Stderr);
+        Assert.Contains("write host:port", result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
+    [Fact]
+    public async Task AuthServer_WithoutTheAuthHostsConfig_SaysItNeedsIt()
+    {
+        await _cluster.AddUserAsync("tess", "access,editor", "correct-horse-battery-staple");
+        (await _cluster.LoginAsync("tess", "correct-horse-battery-staple")).EnsureSuccess("tsh login");
+
+        var result = await _cluster.TctlAsAsync("tess", ["--auth-server", $"127.0.0.1:{_cluster.AuthPort}", "status"]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--auth-server needs the auth host's teleport.yaml (-c)", result.Stderr);
+    }
 }

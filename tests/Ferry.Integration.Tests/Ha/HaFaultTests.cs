@@ -173,6 +173,54 @@ public sealed partial class HaFaultTests : IClassFixture<HaClusterFixture>
         }
     }
 
+    [Fact]
+    public async Task EveryAuthServerDown_ProxiesFailClosedAndTurnNotReady_ThenRecover()
+    {
+        const string user = "fault-all-auth";
+        await _ha.AddLoggedInUserAsync(user, "access,aws-dynamodb-access");
+        await using var session = await StartSessionAsync(user);
+        await session.Loop.WaitForAsync(DateTimeOffset.MinValue, c => c.Ok, "a first successful call");
+        using var http = new HttpClient();
+        try
+        {
+            foreach (var auth in _ha.Auths)
+            {
+                auth.Kill();
+            }
+
+            // Nobody can tell a proxy about a lock or a deleted user now: once its state is stale it refuses, and says so.
+            var refused = await session.Loop.WaitForAsync(DateTimeOffset.UtcNow, c => !c.Ok, "calls to be refused without any auth server", TimeSpan.FromSeconds(30));
+            Assert.Contains("cluster state is stale", refused.Error);
+            var since = DateTimeOffset.UtcNow;
+            await session.Loop.WaitForAsync(since + TimeSpan.FromSeconds(1), _ => true, "more calls without any auth server");
+            Assert.DoesNotContain(session.Loop.Calls, c => c.Started >= refused.Started && c.Ok);
+            foreach (var proxy in _ha.Proxies)
+            {
+                using var ready = await http.GetAsync($"http://127.0.0.1:{proxy.DiagPort}/readyz");
+                Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+                Assert.Contains("not in sync with the auth server", await ready.Content.ReadAsStringAsync());
+            }
+        }
+        finally
+        {
+            foreach (var auth in _ha.Auths)
+            {
+                auth.Start();
+                await auth.WaitReadyAsync();
+            }
+        }
+
+        var back = DateTimeOffset.UtcNow;
+        await session.Loop.WaitForAsync(back, c => c.Ok, "calls to succeed once the auth servers are back", TimeSpan.FromSeconds(30));
+        _output.WriteLine($"every auth server down: calls succeed again {(session.Loop.Calls.First(c => c.Ok && c.Started >= back).Started - back).TotalMilliseconds:0} ms after both are ready");
+        foreach (var proxy in _ha.Proxies)
+        {
+            await proxy.WaitReadyAsync();
+        }
+
+        await AssertLoginWorksAsync(user);
+    }
+
     /// <summary>
     /// Runs the fault once a call has just succeeded, watches the calls for <see cref="Observation"/>, and returns the
     /// longest time from the fault or a successful call to the next successful call.
