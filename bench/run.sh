@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Ferry's AWS API benchmark: builds Release (the bench project builds teleport, tctl and tsh with it), then
 # runs moto, a cluster, two app agents and tsh local proxies on loopback and prints GetItem and CLI figures
-# against the same calls made directly. Options go to the bench (bench/run.sh --help). See bench/README.md.
+# against the same calls made directly. --suite storage measures the storage engines instead (SQLite against a
+# throwaway PostgreSQL), --suite all both. Options go to the bench (bench/run.sh --help). See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "==> Building (Release)"

@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace Ferry.Bench;
 
 /// <summary>
-/// One whole run, everything on loopback under one temporary directory:
+/// The AWS suite (--suite aws, the default), everything on loopback under one temporary directory:
 /// <code>
 ///   moto (scripts/aws-sandbox.sh)        static DynamoDB (Kestrel, in this process)
 ///        ▲ STS + DynamoDB                      ▲ DynamoDB (AWS_ENDPOINT_URL_DYNAMODB); STS stays moto
@@ -32,7 +32,7 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
 
     private readonly CpuMeter _cpu = new();
 
-    public async Task<BenchReport> RunAsync(Disposables owned, CancellationToken ct)
+    public async Task<AwsReport> RunAsync(Disposables owned, CancellationToken ct)
     {
         // 1. Set up.
         Step("moto AWS sandbox (scripts/aws-sandbox.sh)");
@@ -120,7 +120,7 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
 
         // 4. CLI wall time.
         var cli = options.CliRuns > 0 ? await MeasureCliAsync(sandbox, credentials, motoUser, motoProxy, ct) : [];
-        return new BenchReport(DateTimeOffset.UtcNow, MachineInfo.Current(loadBefore), options.Duration.TotalSeconds, options.WarmUp.TotalSeconds, options.Slices, rows, hops, cli, AwsCliPath());
+        return new AwsReport(loadBefore, options.Duration.TotalSeconds, options.WarmUp.TotalSeconds, options.Slices, rows, hops, cli, AwsCliPath());
     }
 
     /// <summary>

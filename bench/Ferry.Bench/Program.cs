@@ -2,9 +2,11 @@ using System.Runtime.InteropServices;
 using Ferry.Bench;
 using Ferry.Bench.Infrastructure;
 using Ferry.Bench.Report;
+using Ferry.Bench.Storage;
 using Spectre.Console;
 
-// ferry-bench: Ferry's AWS API path against the same calls made directly. Prints figures; never fails on them.
+// ferry-bench: Ferry's AWS API path against the same calls made directly (--suite aws, the default), and the storage
+// engines, SQLite against PostgreSQL (--suite storage); --suite all runs both. Prints figures; never fails on them.
 BenchOptions options;
 try
 {
@@ -45,23 +47,22 @@ var keep = options.KeepTemp;
 BenchReport report;
 try
 {
-    await using var owned = new Disposables();
-    try
-    {
-        report = await new BenchRun(options, repo, temp, console).RunAsync(owned, stop.Token);
-    }
-    catch (Exception e) when (e is not OperationCanceledException)
-    {
-        keep = true;
-        console.MarkupLine($"[red]The benchmark failed:[/] {Markup.Escape(e.Message)}");
-        console.MarkupLine($"Configs and logs are kept in {Markup.Escape(temp)}");
-        return 1;
-    }
+    // Each suite stops what it started before the next one begins, so its idle processes do not share the cores.
+    var aws = options.RunsAws ? await SuiteAsync(owned => new BenchRun(options, repo, temp, console).RunAsync(owned, stop.Token)) : null;
+    var storage = options.RunsStorage ? await SuiteAsync(owned => new StorageRun(options, Path.Combine(temp, "storage"), console).RunAsync(owned, stop.Token)) : null;
+    report = new BenchReport(DateTimeOffset.UtcNow, MachineInfo.Current(aws?.LoadAverageBefore ?? storage?.LoadAverageBefore ?? MachineInfo.LoadAverage()), aws, storage);
 }
 catch (OperationCanceledException)
 {
     console.MarkupLine("[yellow]Interrupted; everything it started has been stopped.[/]");
     return 130;
+}
+catch (Exception e)
+{
+    keep = true;
+    console.MarkupLine($"[red]The benchmark failed:[/] {Markup.Escape(e.Message)}");
+    console.MarkupLine($"Configs and logs are kept in {Markup.Escape(temp)}");
+    return 1;
 }
 finally
 {
@@ -82,3 +83,9 @@ var output = options.Output ?? Path.Combine(repo.Root, "bench", "results", "late
 await ReportJson.WriteAsync(report, output, CancellationToken.None);
 console.MarkupLine($"[grey]JSON: {Markup.Escape(output)}[/]");
 return 0;
+
+static async Task<T> SuiteAsync<T>(Func<Disposables, Task<T>> run)
+{
+    await using var owned = new Disposables();
+    return await run(owned);
+}

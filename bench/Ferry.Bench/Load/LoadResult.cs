@@ -28,7 +28,8 @@ internal sealed record LoadResult(int Concurrency, long Completed, long Errors, 
         };
     }
 
-    private static double Percentile(List<long> sortedTicks, double quantile)
+    /// <summary>The nearest-rank percentile of sorted Stopwatch ticks, in ms (NaN when there are none).</summary>
+    public static double Percentile(IReadOnlyList<long> sortedTicks, double quantile)
     {
         if (sortedTicks.Count == 0)
         {

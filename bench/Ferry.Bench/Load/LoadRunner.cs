@@ -38,11 +38,18 @@ internal static class LoadRunner
         }
     }
 
-    public static async Task<LoadSample> RunAsync(AmazonDynamoDBClient client, GetItemRequest request, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
+    public static Task<LoadSample> RunAsync(AmazonDynamoDBClient client, GetItemRequest request, int concurrency, TimeSpan duration, CancellationToken cancellationToken) =>
+        RunAsync(concurrency, _ => token => new ValueTask(client.GetItemAsync(request, token)), duration, cancellationToken);
+
+    /// <summary>
+    /// <paramref name="concurrency"/> workers, worker i calling <c>callOf(i)</c> back to back until the time is up
+    /// (the storage suite's backend operations use it too): one slice.
+    /// </summary>
+    public static async Task<LoadSample> RunAsync(int concurrency, Func<int, Func<CancellationToken, ValueTask>> callOf, TimeSpan duration, CancellationToken cancellationToken)
     {
         var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var started = Stopwatch.GetTimestamp();
-        var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => WorkerAsync(client, request, stopAt, cancellationToken), cancellationToken)).ToArray();
+        var workers = Enumerable.Range(0, concurrency).Select(i => Task.Run(() => WorkerAsync(callOf(i), stopAt, cancellationToken), cancellationToken)).ToArray();
         var results = await Task.WhenAll(workers);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var ticks = new List<long>(results.Sum(r => r.Ticks.Count));
@@ -54,7 +61,7 @@ internal static class LoadRunner
         return new LoadSample(ticks, results.Sum(r => r.Errors), seconds, results.Select(r => r.FirstError).FirstOrDefault(e => e is not null));
     }
 
-    private static async Task<WorkerResult> WorkerAsync(AmazonDynamoDBClient client, GetItemRequest request, long stopAt, CancellationToken cancellationToken)
+    private static async Task<WorkerResult> WorkerAsync(Func<CancellationToken, ValueTask> call, long stopAt, CancellationToken cancellationToken)
     {
         var ticks = new List<long>(4096);
         long errors = 0;
@@ -64,7 +71,7 @@ internal static class LoadRunner
             var start = Stopwatch.GetTimestamp();
             try
             {
-                await client.GetItemAsync(request, cancellationToken);
+                await call(cancellationToken);
                 ticks.Add(Stopwatch.GetTimestamp() - start);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -18,6 +18,25 @@ internal sealed record MachineInfo(string Cpu, int Cores, double MemoryGiB, stri
         }
     }
 
+    /// <summary>The file system <paramref name="path"/> is on ("ext4 on /"), from /proc/mounts: a commit's flush costs what it costs there.</summary>
+    public static string FilesystemOf(string path)
+    {
+        try
+        {
+            var full = Path.GetFullPath(path);
+            return File.ReadLines("/proc/mounts")
+                .Select(l => l.Split(' '))
+                .Where(f => f.Length > 2 && (full == f[1] || full.StartsWith(f[1].TrimEnd('/') + "/", StringComparison.Ordinal)))
+                .OrderByDescending(f => f[1].Length)
+                .Select(f => $"{f[2]} on {f[1]}")
+                .FirstOrDefault() ?? "?";
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
     public static MachineInfo Current(string loadAverageBefore)
     {
         var cpu = "unknown CPU";

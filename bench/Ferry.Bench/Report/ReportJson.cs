@@ -14,16 +14,26 @@ internal static class ReportJson
         {
             ["time"] = report.Time,
             ["machine"] = JsonSerializer.SerializeToNode(report.Machine, Options),
-            ["durationSeconds"] = report.DurationSeconds,
-            ["warmUpSeconds"] = report.WarmUpSeconds,
-            ["slices"] = report.Slices,
-            ["getItem"] = new JsonArray(report.GetItem.Select(Row).ToArray<JsonNode?>()),
-            ["hops"] = JsonSerializer.SerializeToNode(report.Hops, Options),
-            ["cli"] = JsonSerializer.SerializeToNode(report.Cli, Options),
-            ["cliAddedMs"] = report.CliAddedMs,
-            ["cliTarget"] = report.CliAddedMs is { } added ? JsonSerializer.SerializeToNode(Targets.ForCli(added), Options) : null,
-            ["awsCli"] = report.AwsCli,
         };
+        if (report.Aws is { } aws)
+        {
+            // The AWS suite's figures stay at the top level, where they were before there were suites.
+            root["durationSeconds"] = aws.DurationSeconds;
+            root["warmUpSeconds"] = aws.WarmUpSeconds;
+            root["slices"] = aws.Slices;
+            root["getItem"] = new JsonArray(aws.GetItem.Select(Row).ToArray<JsonNode?>());
+            root["hops"] = JsonSerializer.SerializeToNode(aws.Hops, Options);
+            root["cli"] = JsonSerializer.SerializeToNode(aws.Cli, Options);
+            root["cliAddedMs"] = aws.CliAddedMs;
+            root["cliTarget"] = aws.CliAddedMs is { } added ? JsonSerializer.SerializeToNode(Targets.ForCli(added), Options) : null;
+            root["awsCli"] = aws.AwsCli;
+        }
+
+        if (report.Storage is { } storage)
+        {
+            root["storage"] = Storage(storage);
+        }
+
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await File.WriteAllTextAsync(path, root.ToJsonString(Options) + "\n", cancellationToken);
     }
@@ -43,15 +53,58 @@ internal static class ReportJson
         ["target"] = row.Target is { } target ? JsonSerializer.SerializeToNode(target, Options) : null,
     };
 
+    private static JsonObject Storage(StorageReport storage) => new()
+    {
+        ["loadAverageBefore"] = storage.LoadAverageBefore,
+        ["loadAverageAfter"] = storage.LoadAverageAfter,
+        ["durationSeconds"] = storage.DurationSeconds,
+        ["warmUpSeconds"] = storage.WarmUpSeconds,
+        ["slices"] = storage.Slices,
+        ["valueBytes"] = storage.ValueBytes,
+        ["filesystem"] = storage.Filesystem,
+        ["postgres"] = storage.Postgres,
+        ["operations"] = new JsonArray(storage.Operations.Select(row => (JsonNode?)new JsonObject
+        {
+            ["key"] = row.Key,
+            ["operation"] = row.Operation,
+            ["concurrency"] = row.Concurrency,
+            ["sqlite"] = Load(row.Sqlite),
+            ["postgresql"] = Load(row.Postgres),
+            ["ratio"] = Round(row.Ratio, 4),
+        }).ToArray()),
+        ["lagWritesPerSecond"] = storage.LagRate,
+        ["lag"] = new JsonArray(storage.Lag.Select(lag => (JsonNode?)new JsonObject
+        {
+            ["key"] = lag.Key,
+            ["path"] = lag.Path,
+            ["writes"] = lag.Writes,
+            ["writeErrors"] = lag.WriteErrors,
+            ["writesPerSecond"] = Math.Round(lag.WritesPerSecond, 1),
+            ["received"] = lag.Received,
+            ["lost"] = lag.Lost,
+            ["outOfOrder"] = lag.OutOfOrder,
+            ["duplicated"] = lag.Duplicated,
+            ["foreign"] = lag.Foreign,
+            ["p50Ms"] = Round(lag.P50Ms, 3),
+            ["p99Ms"] = Round(lag.P99Ms, 3),
+            ["maxMs"] = Round(lag.MaxMs, 3),
+            ["minMs"] = Round(lag.MinMs, 3),
+            ["problem"] = lag.Problem,
+        }).ToArray()),
+    };
+
     private static JsonObject Load(Load.LoadResult result) => new()
     {
         ["requests"] = result.Completed,
         ["errors"] = result.Errors,
         ["seconds"] = Math.Round(result.Seconds, 3),
         ["requestsPerSecond"] = Math.Round(result.RequestsPerSecond, 1),
-        ["p50Ms"] = Math.Round(result.P50Ms, 3),
-        ["p99Ms"] = Math.Round(result.P99Ms, 3),
+        ["p50Ms"] = Round(result.P50Ms, 3),
+        ["p99Ms"] = Round(result.P99Ms, 3),
         ["firstError"] = result.FirstError,
         ["cpuUsPerRequest"] = new JsonObject(result.CpuMsPerRequest.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)Math.Round(c.Value * 1000, 1)))),
     };
+
+    /// <summary>Rounded, or null where nothing was measured (a percentile of no calls is NaN, which JSON cannot hold).</summary>
+    private static double? Round(double value, int digits) => double.IsFinite(value) ? Math.Round(value, digits) : null;
 }

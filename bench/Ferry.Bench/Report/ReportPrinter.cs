@@ -5,21 +5,32 @@ using Spectre.Console;
 
 namespace Ferry.Bench.Report;
 
-/// <summary>The run's figures as a table, a per-hop split and the CLI lines.</summary>
-internal static class ReportPrinter
+/// <summary>
+/// The run's figures: for the AWS suite a table, a per-hop split and the CLI lines; for the storage suite
+/// (ReportPrinter.Storage.cs) the operations table and the change-feed lag.
+/// </summary>
+internal static partial class ReportPrinter
 {
     public static void Print(IAnsiConsole console, BenchReport report)
     {
         console.WriteLine();
         console.MarkupLine($"[bold]Ferry benchmark[/] {report.Time:yyyy-MM-dd HH:mm}Z, {Markup.Escape(report.Machine.ToString())}");
-        console.MarkupLine($"[grey]GetItem with AWSSDK.DynamoDBv2: per path and concurrency {report.WarmUpSeconds:0.#} s warm-up, then {report.DurationSeconds:0.#} s measured in {report.Slices} slices taken in turns with the other paths; latencies in ms[/]");
-        PrintGetItem(console, report);
-        PrintCpu(console, report);
-        PrintHops(console, report);
-        PrintCli(console, report);
+        if (report.Aws is { } aws)
+        {
+            console.MarkupLine($"[grey]GetItem with AWSSDK.DynamoDBv2: per path and concurrency {aws.WarmUpSeconds:0.#} s warm-up, then {aws.DurationSeconds:0.#} s measured in {aws.Slices} slices taken in turns with the other paths; latencies in ms[/]");
+            PrintGetItem(console, aws);
+            PrintCpu(console, aws);
+            PrintHops(console, aws);
+            PrintCli(console, aws);
+        }
+
+        if (report.Storage is { } storage)
+        {
+            PrintStorage(console, storage);
+        }
     }
 
-    private static void PrintGetItem(IAnsiConsole console, BenchReport report)
+    private static void PrintGetItem(IAnsiConsole console, AwsReport report)
     {
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("Scenario");
@@ -53,7 +64,7 @@ internal static class ReportPrinter
     }
 
     /// <summary>CPU per request by process group: on two shared cores, throughput is CPU per request.</summary>
-    private static void PrintCpu(IAnsiConsole console, BenchReport report)
+    private static void PrintCpu(IAnsiConsole console, AwsReport report)
     {
         var concurrency = report.GetItem.Select(r => r.Concurrency).DefaultIfEmpty(0).Max();
         var rows = report.GetItem.Where(r => r.Concurrency == concurrency && r.Upstream == "static").ToList();
@@ -93,7 +104,7 @@ internal static class ReportPrinter
         console.Write(table);
     }
 
-    private static void PrintHops(IAnsiConsole console, BenchReport report)
+    private static void PrintHops(IAnsiConsole console, AwsReport report)
     {
         var direct = report.Hops.FirstOrDefault(h => h.Key == "direct");
         if (direct is null)
@@ -135,7 +146,7 @@ internal static class ReportPrinter
         }
     }
 
-    private static void PrintCli(IAnsiConsole console, BenchReport report)
+    private static void PrintCli(IAnsiConsole console, AwsReport report)
     {
         if (report.Cli.Count == 0)
         {
