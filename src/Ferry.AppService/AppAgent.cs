@@ -140,6 +140,8 @@ public sealed class AppAgent : IAsyncDisposable
 
                     // Behind a load balancer the address reaches one proxy per dial; the heartbeats say which exist, and
                     // the agent redials until it holds tunnels to each (users reach an app through any proxy).
+                    // The set comes from the agent's own watch cache, so a poll costs nothing: poll often, and a new
+                    // proxy gets its tunnels within about 2 s of its first heartbeat (docs/deploy-ha.md).
                     LiveProxies = _ => Task.FromResult(ClusterCaches.LiveProxyIds(proxies, time)),
                     LiveProxiesInterval = TimeSpan.FromSeconds(2),
                 },

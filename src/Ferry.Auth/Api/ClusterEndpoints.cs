@@ -15,7 +15,7 @@ internal static class ClusterEndpoints
     {
         var server = api.Server;
 
-        v1.MapGet("/status", (HttpContext http) =>
+        v1.MapGet("/status", async (HttpContext http, CancellationToken ct) =>
         {
             api.Caller(http);
             return ApiResults.Json(new StatusResponse
@@ -24,7 +24,7 @@ internal static class ClusterEndpoints
                 Version = FerryVersion.Current,
                 CaPin = server.Issuer.Authorities.Host.Pin,
                 SecondFactor = server.Options.SecondFactor.ToString().ToLowerInvariant(),
-                ProxyPublicAddr = server.Options.ProxyPublicAddrs.FirstOrDefault(),
+                ProxyPublicAddr = await server.Hosts.ProxyPublicAddrAsync(ct),
                 HostCaExpires = server.Issuer.Authorities.Host.Certificate.NotAfter.ToUniversalTime(),
                 UserCaExpires = server.Issuer.Authorities.User.Certificate.NotAfter.ToUniversalTime(),
             });

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Ferry.Hosting.Callers;
+using Ferry.Auth.Users;
 
 namespace Ferry.Auth.Api;
 
@@ -46,7 +47,7 @@ internal static class UserEndpoints
             return ApiResults.Json(new CreateUserResponse
             {
                 User = JsonSerializer.SerializeToElement(JsonDocument.Parse(ResourceJson.SerializeToUtf8Bytes(result.User)).RootElement),
-                SignupUrl = result.Signup is null ? null : server.Users.SignupUrl(result.Signup),
+                SignupUrl = result.Signup is null ? null : UserService.SignupUrl(result.Signup, await server.Hosts.ProxyPublicAddrAsync(ct)),
                 SignupExpires = result.Signup?.Expires,
                 OtpUri = result.OtpUri,
             });
@@ -90,7 +91,7 @@ internal static class UserEndpoints
             await server.Users.GetAsync(name, ct);
             await server.Locks.EndUserAsync(name, "reset", ct);
             var token = await server.Users.ResetAsync(name, caller.Actor, ct);
-            return ApiResults.Json(new ResetUserResponse { SignupUrl = server.Users.SignupUrl(token), Expires = token.Expires });
+            return ApiResults.Json(new ResetUserResponse { SignupUrl = UserService.SignupUrl(token, await server.Hosts.ProxyPublicAddrAsync(ct)), Expires = token.Expires });
         });
     }
 }

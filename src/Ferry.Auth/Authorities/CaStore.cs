@@ -43,7 +43,7 @@ public static class CaStore
         {
             throw FerryException.BadParameter(
                 $"auth_service.cluster_name is \"{clusterName}\" but this cluster's data was created as \"{stored}\"; " +
-                $"a cluster cannot be renamed: set cluster_name: \"{stored}\" or use a new data_dir");
+                $"a cluster cannot be renamed: set cluster_name: \"{stored}\", or start a new cluster on new storage (a new data_dir, or another storage.conn_string database)");
         }
     }
 

@@ -125,6 +125,26 @@ public sealed class HostService
     }
 
     /// <summary>
+    /// The address users reach the cluster at, for links and instructions (signup links, tctl tokens add): the first
+    /// public_addr of a proxy configured beside this auth server, else the first one a live proxy announces (auth runs
+    /// apart from its proxies, docs/deploy-ha.md), else null.
+    /// </summary>
+    public async ValueTask<string?> ProxyPublicAddrAsync(CancellationToken cancellationToken)
+    {
+        if (_options.ProxyPublicAddrs.Count > 0)
+        {
+            return _options.ProxyPublicAddrs[0];
+        }
+
+        var (start, end) = KeyRange.Prefix(ProxyHeartbeat.Prefix);
+        return (await _backend.GetRangeAsync(start, end, 0, cancellationToken))
+            .Select(item => StoredJson.Deserialize<ProxyHeartbeat>(item.Value))
+            .OrderBy(heartbeat => heartbeat.HostId, StringComparer.Ordinal)
+            .SelectMany(heartbeat => heartbeat.PublicAddrs)
+            .FirstOrDefault();
+    }
+
+    /// <summary>
     /// The public hosts of the cluster's proxies: those configured beside this auth server, those live proxies announce,
     /// and those of every registered proxy (the names auth put in their certificates). Apps live under them; none may
     /// take one of them.

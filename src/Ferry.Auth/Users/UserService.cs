@@ -198,10 +198,10 @@ public sealed class UserService
         return signup.User;
     }
 
-    /// <summary>The public address signup links point at.</summary>
-    public string SignupUrl(SignupToken token)
+    /// <summary>A signup link on the proxies' public address (<see cref="Hosts.HostService.ProxyPublicAddrAsync"/>).</summary>
+    public static string SignupUrl(SignupToken token, string? proxyPublicAddr)
     {
-        var address = _options.ProxyPublicAddrs.Count > 0 ? _options.ProxyPublicAddrs[0] : "localhost:3080";
+        var address = proxyPublicAddr ?? "localhost:3080";
         var path = token.Kind == SignupKind.Invite ? "invite" : "reset";
         return $"https://{address}/web/{path}/{token.Token}";
     }

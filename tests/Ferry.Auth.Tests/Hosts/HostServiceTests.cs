@@ -1,7 +1,11 @@
 using System.Security.Cryptography.X509Certificates;
 using Ferry.Auth.Tests.Infrastructure;
 using Ferry.Core.Errors;
+using Ferry.Auth.Storage;
+using Ferry.Auth.Users;
+using Ferry.Core.Api;
 using Ferry.Core.Resources;
+using Ferry.Storage;
 
 namespace Ferry.Auth.Tests.Hosts;
 
@@ -98,5 +102,27 @@ public sealed class HostServiceTests
 
         var asProxy = host with { Roles = [SystemRoles.Proxy] };
         await Assert.ThrowsAsync<FerryException>(() => auth.Server.Hosts.RenewAsync(asProxy, AuthFixture.NewKey().PublicKeyPem, CancellationToken.None).AsTask());
+    }
+
+    [Fact]
+    public async Task ProxyPublicAddr_AuthApartFromItsProxies_IsWhatALiveProxyAnnounces_AndTheConfiguredOneWins()
+    {
+        await using var alone = await AuthFixture.StartAsync(options => options with { ProxyPublicAddrs = [] });
+        Assert.Null(await alone.Server.Hosts.ProxyPublicAddrAsync(CancellationToken.None));
+
+        foreach (var (id, address) in new[] { ("b-proxy", "ferry-b.example.com:443"), ("a-proxy", "ferry.example.com:443") })
+        {
+            var heartbeat = new ProxyHeartbeat { HostId = id, PublicAddrs = [address], Expires = alone.Time.GetUtcNow().AddMinutes(1) };
+            await alone.Server.Backend.PutAsync(Item.Create(ProxyHeartbeat.Prefix + id, StoredJson.Serialize(heartbeat), heartbeat.Expires), CancellationToken.None);
+        }
+
+        Assert.Equal("ferry.example.com:443", await alone.Server.Hosts.ProxyPublicAddrAsync(CancellationToken.None));
+        var created = await alone.AddUserAsync("ivy", ["access"], password: null);
+        var token = new SignupToken { Token = created.SignupToken!, User = "ivy", Kind = SignupKind.Invite, Expires = alone.Time.GetUtcNow() };
+        Assert.StartsWith("https://ferry.example.com:443/web/invite/", UserService.SignupUrl(token, await alone.Server.Hosts.ProxyPublicAddrAsync(CancellationToken.None)));
+
+        await using var beside = await AuthFixture.StartAsync();
+        await beside.Server.Backend.PutAsync(Item.Create(ProxyHeartbeat.Prefix + "x", StoredJson.Serialize(new ProxyHeartbeat { HostId = "x", PublicAddrs = ["other.example.com:443"] })), CancellationToken.None);
+        Assert.Equal("proxy.test:3080", await beside.Server.Hosts.ProxyPublicAddrAsync(CancellationToken.None));
     }
 }

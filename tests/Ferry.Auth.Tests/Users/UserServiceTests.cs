@@ -49,7 +49,9 @@ public sealed class UserServiceTests
         await using var auth = await AuthFixture.StartAsync();
         var created = await auth.AddUserAsync("alice", ["access"], password: null);
         var token = created.SignupToken!;
-        var url = auth.Server.Users.SignupUrl(new SignupToken { Token = token, User = "alice", Kind = SignupKind.Invite, Expires = auth.Time.GetUtcNow() });
+        var url = UserService.SignupUrl(
+            new SignupToken { Token = token, User = "alice", Kind = SignupKind.Invite, Expires = auth.Time.GetUtcNow() },
+            await auth.Server.Hosts.ProxyPublicAddrAsync(CancellationToken.None));
         Assert.Equal($"https://proxy.test:3080/web/invite/{token}", url);
         await Assert.ThrowsAsync<FerryException>(() => auth.LoginAsync("alice"));
 

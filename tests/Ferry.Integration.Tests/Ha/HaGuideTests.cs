@@ -27,6 +27,10 @@ public sealed class HaGuideTests : IClassFixture<HaClusterFixture>
         var tables = (await _ha.Cli.TshAsync("hana", ["aws", "dynamodb", "list-tables"])).EnsureSuccess("list-tables");
         Assert.Contains(AwsSandbox.Table, tables.Stdout);
 
+        // Auth runs apart from the proxies: its links point at the address the live proxies announce (the balancer).
+        var invite = (await _ha.TctlAsync(["users", "add", "invited", "--roles=access"])).EnsureSuccess("tctl users add");
+        Assert.Contains($"https://{_ha.ProxyAddress}/web/invite/", invite.Stdout);
+
         var apps = (await _ha.Cli.TctlLocalAsync(["apps", "ls", "--format=json"])).EnsureSuccess("apps ls");
         using var servers = JsonDocument.Parse(apps.Stdout);
         Assert.Equal(["agent1", "agent2"], servers.RootElement.EnumerateArray().Select(s => s.GetProperty("spec").GetProperty("hostname").GetString()).Order());
