@@ -10,7 +10,7 @@ namespace Ferry.Integration.Tests.Ha;
 /// (keep-alive), kill -9 each proxy, one auth server (while tctl users add loops through the auth balancer) and each
 /// agent in turn, and restart PostgreSQL. Each time the longest stretch without a successful call stays within 5 s,
 /// every acknowledged write exists afterwards and tsh login works right after. Each test puts the topology back.
-/// The outages measured are printed as "outage:" lines (bench/README.md reads them).
+/// The figures are printed as "outage:" and "role change:" lines; bench/failover.sh collects them.
 /// </summary>
 public sealed partial class HaFaultTests : IClassFixture<HaClusterFixture>
 {
