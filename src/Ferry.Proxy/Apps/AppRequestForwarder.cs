@@ -19,10 +19,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
+using Ferry.Proxy.Caching;
+
 namespace Ferry.Proxy.Apps;
 
 /// <summary>
-/// App traffic from tsh local proxies (design/aws-access.md §1.6):
+/// App traffic from tsh local proxies (docs/architecture.md, "AWS API access"):
 /// <code>
 ///   app certificate, not locked or revoked (ClusterGate) → the app session it names must exist, belong to that user and be unexpired
 ///   → strip client X-Forwarded-* / X-Teleport-* / X-Ferry-* → set X-Forwarded-Host (AWS hosts only) and friends
@@ -38,7 +40,7 @@ internal sealed partial class AppRequestForwarder
     private static readonly UriCreationOptions RawUri = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
     private readonly TunnelServer _tunnels;
-    private readonly WatchCache<AppSessionInfo> _sessions;
+    private readonly CacheOrAuth<AppSessionInfo> _sessions;
     private readonly AppDirectory _apps;
     private readonly AccessChecker _access;
     private readonly ClusterGate _gate;
@@ -48,7 +50,7 @@ internal sealed partial class AppRequestForwarder
     private readonly ILogger _logger;
 
     public AppRequestForwarder(
-        TunnelServer tunnels, WatchCache<AppSessionInfo> sessions, AppDirectory apps, AccessChecker access, ClusterGate gate, AuditBatcher audit,
+        TunnelServer tunnels, CacheOrAuth<AppSessionInfo> sessions, AppDirectory apps, AccessChecker access, ClusterGate gate, AuditBatcher audit,
         string clusterName, TimeProvider time, ILogger logger)
     {
         _tunnels = tunnels;
@@ -82,7 +84,7 @@ internal sealed partial class AppRequestForwarder
             }
 
             using var live = _gate.Track(identity, context);
-            var session = _sessions.Get("/app_sessions/" + route.SessionId);
+            var session = await _sessions.FindAsync(route.SessionId, context.RequestAborted);
             if (session is null || session.User != identity.Username || session.AppName != route.AppName || session.Expires <= _time.GetUtcNow())
             {
                 throw FerryException.AccessDenied($"invalid session: the app session for \"{route.AppName}\" has ended or expired; run tsh apps login {route.AppName}");

@@ -11,6 +11,8 @@ using Ferry.Hosting.Callers;
 using Ferry.Proxy.WebSessions;
 using Microsoft.AspNetCore.Http;
 
+using Ferry.Proxy.Caching;
+
 namespace Ferry.Proxy.Apps;
 
 /// <summary>
@@ -25,7 +27,7 @@ namespace Ferry.Proxy.Apps;
 internal sealed class BrowserAppHandler
 {
     private readonly AppDirectory _apps;
-    private readonly WatchCache<AppSessionInfo> _sessions;
+    private readonly CacheOrAuth<AppSessionInfo> _sessions;
     private readonly AuthClient _auth;
     private readonly IdentityVerifier _verifier;
     private readonly ClusterGate _gate;
@@ -40,7 +42,8 @@ internal sealed class BrowserAppHandler
         AppRequestForwarder forwarder)
     {
         _apps = apps;
-        _sessions = sessions;
+        // Just exchanged: the change feed may not have brought the cookie's hash yet.
+        _sessions = new CacheOrAuth<AppSessionInfo>(sessions, "/app_sessions/", auth.GetAppSessionAsync, time, complete: session => session.CookieHash is not null);
         _auth = auth;
         _verifier = verifier;
         _gate = gate;
@@ -115,20 +118,7 @@ internal sealed class BrowserAppHandler
             return null;
         }
 
-        var session = _sessions.Get("/app_sessions/" + sessionId);
-        if (session?.CookieHash is null)
-        {
-            // Just exchanged: the change feed may not have brought the cookie's hash yet.
-            try
-            {
-                session = await _auth.GetAppSessionAsync(sessionId, cancellationToken);
-            }
-            catch (FerryException e) when (e.Kind == ErrorKind.NotFound)
-            {
-                return null;
-            }
-        }
-
+        var session = await _sessions.FindAsync(sessionId, cancellationToken);
         return session is not null && session.AppName == app.Name && Secrets.Matches(secret, session.CookieHash) && session.Expires > _time.GetUtcNow()
             ? session
             : null;

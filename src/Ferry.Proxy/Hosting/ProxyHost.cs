@@ -27,8 +27,10 @@ public static class ProxyHost
         app.UseFerryApiBasics("Ferry.Proxy.Web");
         app.UseWebSockets();
         // Each component gets the pieces it uses, so its constructor says what it touches.
+        // An app login through another proxy a moment ago may not be in this one's feed yet.
+        var appSessions = new Caching.CacheOrAuth<Core.Api.AppSessionInfo>(proxy.AppSessions, "/app_sessions/", proxy.AuthGateway.Auth.GetAppSessionAsync, proxy.Time);
         var forwarder = new AppRequestForwarder(
-            proxy.Tunnels, proxy.AppSessions, proxy.Apps, proxy.Access, proxy.Gate, proxy.Audit, proxy.ClusterName, proxy.Time, proxy.LoggerFactory.CreateLogger("Ferry.Proxy.Apps"));
+            proxy.Tunnels, appSessions, proxy.Apps, proxy.Access, proxy.Gate, proxy.Audit, proxy.ClusterName, proxy.Time, proxy.LoggerFactory.CreateLogger("Ferry.Proxy.Apps"));
         var browser = new BrowserAppHandler(
             proxy.Apps, proxy.AppSessions, proxy.AuthGateway.Auth, proxy.Verifier, proxy.Gate, proxy.Options.PrimaryPublicAddr, proxy.Time, forwarder);
         var appTraffic = new AppTrafficMiddleware(proxy.Callers, proxy.Tunnels, forwarder, browser);

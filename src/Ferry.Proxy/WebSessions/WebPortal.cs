@@ -10,6 +10,8 @@ using Ferry.Core.Security;
 using Ferry.Proxy.Apps;
 using Ferry.Proxy.Auth;
 
+using Ferry.Proxy.Caching;
+
 namespace Ferry.Proxy.WebSessions;
 
 /// <summary>
@@ -20,19 +22,13 @@ namespace Ferry.Proxy.WebSessions;
 /// </summary>
 internal sealed class WebPortal : IWebPortal
 {
-    private const int MaxUnknown = 10_000;
-    private static readonly TimeSpan UnknownFor = TimeSpan.FromMinutes(1);
-
     private readonly AuthGateway _auth;
-    private readonly WatchCache<WebSessionRecord> _webSessions;
+    private readonly CacheOrAuth<WebSessionRecord> _webSessions;
     private readonly AppDirectory _apps;
     private readonly IdentityVerifier _verifier;
     private readonly ClusterGate _gate;
     private readonly string _publicAddr;
     private readonly TimeProvider _time;
-
-    /// <summary>Session ids auth said it does not know: a forged cookie is answered here, not with one auth call per request.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _unknown = new(StringComparer.Ordinal);
 
     /// <param name="publicAddr">The proxy's primary public address: launch links use its port.</param>
     public WebPortal(
@@ -40,7 +36,8 @@ internal sealed class WebPortal : IWebPortal
         PingResponse ping, TimeProvider time)
     {
         _auth = auth;
-        _webSessions = webSessions;
+        // Right after sign-in the feed may not have brought the session yet; a forged cookie costs one auth call.
+        _webSessions = new CacheOrAuth<WebSessionRecord>(webSessions, "/web_sessions/", auth.Auth.GetWebSessionAsync, time);
         _apps = apps;
         _verifier = verifier;
         _gate = gate;
@@ -67,7 +64,7 @@ internal sealed class WebPortal : IWebPortal
             return null;
         }
 
-        var record = await FindRecordAsync(id, cancellationToken);
+        var record = await _webSessions.FindAsync(id, cancellationToken);
         if (record is null || !Secrets.Matches(secret, record.SecretHash) || record.Expires <= _time.GetUtcNow())
         {
             return null;
@@ -136,40 +133,9 @@ internal sealed class WebPortal : IWebPortal
     public async Task<string> CompleteSignupAsync(string token, string password, string? otpCode, CancellationToken cancellationToken) =>
         (await _auth.Auth.CompleteSignupAsync(token, new CompleteSignupRequest { Password = password, OtpCode = otpCode }, cancellationToken)).User;
 
-    /// <summary>The session's record: from the watch-fed cache, or from auth right after sign-in when the feed has not caught up.</summary>
-    private async Task<WebSessionRecord?> FindRecordAsync(string id, CancellationToken cancellationToken)
-    {
-        if (_webSessions.Get("/web_sessions/" + id) is { } cached)
-        {
-            return cached;
-        }
-
-        var now = _time.GetUtcNow();
-        if (_unknown.TryGetValue(id, out var until) && until > now)
-        {
-            return null;
-        }
-
-        try
-        {
-            return await _auth.Auth.GetWebSessionAsync(id, cancellationToken);
-        }
-        catch (FerryException e) when (e.Kind is ErrorKind.NotFound or ErrorKind.AccessDenied or ErrorKind.BadParameter)
-        {
-            if (_unknown.Count >= MaxUnknown)
-            {
-                _unknown.Clear();
-            }
-
-            // Ids are random GUIDs made by auth: one it does not know now will never become valid.
-            _unknown[id] = now + UnknownFor;
-            return null;
-        }
-    }
-
     private async Task<Client.Http.AuthClient> ActAsAsync(WebSession session, CancellationToken cancellationToken)
     {
-        var record = await FindRecordAsync(session.Id, cancellationToken)
+        var record = await _webSessions.FindAsync(session.Id, cancellationToken)
             ?? throw FerryException.AccessDenied("your session has ended; sign in again");
         if (_gate.Refusal(Identity(record)) is { } refusal)
         {
