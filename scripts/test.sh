@@ -27,7 +27,7 @@ if ! command -v dotnet >/dev/null; then
   exit 1
 fi
 
-# moto plays AWS in the tests (testbed.md §5); it ships with the image's Python and is not in Debian.
+# moto plays AWS in the tests (docs/testing.md §5); it ships with the image's Python and is not in Debian.
 if ! python3 -c 'import moto.server' 2>/dev/null; then
   log "Installing moto[server] with pip"
   python3 -m pip install --quiet "moto[server]" || { echo "ERROR: moto is required for the AWS tests and could not be installed (pip install 'moto[server]')" >&2; exit 1; }

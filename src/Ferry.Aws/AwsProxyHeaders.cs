@@ -1,7 +1,7 @@
 namespace Ferry.Aws;
 
 /// <summary>
-/// Header names of the AWS access path, kept as the reference spells them (aws-access.md §1.4, §1.8, §1.12):
+/// Header names of the AWS access path, kept as the reference spells them (docs/aws-access.md §1.4, §1.8, §1.12):
 /// clients never set them; the proxy strips any a client sends.
 /// </summary>
 public static class AwsProxyHeaders

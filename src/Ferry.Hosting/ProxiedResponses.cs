@@ -35,7 +35,7 @@ public static class ProxiedResponses
 
     /// <summary>
     /// A Ferry error shaped for the AWS client's protocol (JSON for DynamoDB, XML for query APIs, ...) with the detail
-    /// in X-Teleport-Api-Error, so SDKs print a useful message (design/aws-access.md §12.4). A started response is aborted.
+    /// in X-Teleport-Api-Error, so SDKs print a useful message (docs/aws-access.md §12.4). A started response is aborted.
     /// </summary>
     public static async Task WriteAwsErrorAsync(HttpContext context, FerryException error, int? statusOverride = null)
     {

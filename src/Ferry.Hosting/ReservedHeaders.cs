@@ -1,7 +1,7 @@
 namespace Ferry.Hosting;
 
 /// <summary>
-/// Headers that never cross a Ferry hop as the client wrote them (design/aws-access.md §1.8): hop-by-hop
+/// Headers that never cross a Ferry hop as the client wrote them (docs/aws-access.md §1.8): hop-by-hop
 /// headers (RFC 9110 §7.6.1) and every header with a meaning inside the cluster, which only Ferry itself may set.
 /// </summary>
 public static class ReservedHeaders

@@ -16,7 +16,7 @@ namespace Ferry.LocalProxy;
 
 /// <summary>
 /// The process-local server that <c>tsh aws</c> and <c>tsh proxy aws</c> start so that unchanged AWS clients
-/// reach AWS through Ferry (aws-access.md §1.2–§1.5). It listens on 127.0.0.1 only:
+/// reach AWS through Ferry (docs/aws-access.md §1.2–§1.5). It listens on 127.0.0.1 only:
 /// <list type="bullet">
 /// <item><see cref="AwsLocalProxyMode.HttpsProxy"/>: a forward proxy accepting only CONNECT; AWS hosts are
 /// terminated with local-CA leaves, everything else is tunnelled (<see cref="ConnectHandler"/>).</item>
@@ -125,7 +125,7 @@ public sealed class AwsLocalProxy : IAsyncDisposable
     }
 
     /// <summary>
-    /// The variables to add to the child's environment (aws-access.md §1.2, §2.3): the throwaway pair and the CA
+    /// The variables to add to the child's environment (docs/aws-access.md §1.2, §2.3): the throwaway pair and the CA
     /// bundle, plus <c>HTTPS_PROXY</c> and <c>https_proxy</c> in HTTPS_PROXY mode.
     /// </summary>
     public IReadOnlyDictionary<string, string> GetEnvironment()

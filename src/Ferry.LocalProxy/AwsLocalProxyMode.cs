@@ -1,6 +1,6 @@
 namespace Ferry.LocalProxy;
 
-/// <summary>How AWS clients reach the local proxy (aws-access.md §1.3).</summary>
+/// <summary>How AWS clients reach the local proxy (docs/aws-access.md §1.3).</summary>
 public enum AwsLocalProxyMode
 {
     /// <summary>

@@ -10,7 +10,7 @@ namespace Ferry.LocalProxy;
 /// <summary>What <see cref="AwsLocalProxy"/> needs; validated once by its constructor and not read again afterwards.</summary>
 public sealed class AwsLocalProxyOptions
 {
-    /// <summary>The reference's request body cap (aws-access.md §1.7, §11 item 20): the agent refuses more anyway.</summary>
+    /// <summary>The reference's request body cap (docs/aws-access.md §1.7, §11 item 20): the agent refuses more anyway.</summary>
     public const long DefaultMaxRequestBodySize = 70L * 1024 * 1024;
 
     public AwsLocalProxyMode Mode { get; init; } = AwsLocalProxyMode.HttpsProxy;
@@ -33,7 +33,7 @@ public sealed class AwsLocalProxyOptions
     /// <summary>The Ferry proxy's web address, <c>https://host:port</c>; requests go to it with their path and query.</summary>
     public required Uri UpstreamBase { get; init; }
 
-    /// <summary>The user's app certificate for this app, with its private key (aws-access.md §1.5).</summary>
+    /// <summary>The user's app certificate for this app, with its private key (docs/aws-access.md §1.5).</summary>
     public required X509Certificate2 ClientCertificate { get; init; }
 
     /// <summary>Validates the Ferry proxy's certificate (the cluster's pinned CA); null uses the system trust store.</summary>

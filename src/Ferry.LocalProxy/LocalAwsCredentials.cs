@@ -2,7 +2,7 @@ using Ferry.Aws;
 
 namespace Ferry.LocalProxy;
 
-/// <summary>The throwaway AWS key pair tsh hands to AWS clients (aws-access.md §1.2, §11 item 1).</summary>
+/// <summary>The throwaway AWS key pair tsh hands to AWS clients (docs/aws-access.md §1.2, §11 item 1).</summary>
 public static class LocalAwsCredentials
 {
     public const string AccessKeyIdVariable = "TELEPORT_AWS_ACCESS_KEY_ID";

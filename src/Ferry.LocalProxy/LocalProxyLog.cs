@@ -5,7 +5,7 @@ namespace Ferry.LocalProxy;
 /// <summary>
 /// Local AWS proxy log messages, event ids 5000–5099: 5000–5009 lifecycle, 5010–5029 the forward proxy
 /// (CONNECT), 5030–5059 requests and forwarding. Never logged: the secret key, Authorization values,
-/// signatures, certificates' keys and request or response bodies (STYLE.md convention 4).
+/// signatures, certificates' keys and request or response bodies: no secret or body ever reaches a log.
 /// </summary>
 internal static partial class LocalProxyLog
 {

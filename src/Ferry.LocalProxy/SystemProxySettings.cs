@@ -4,7 +4,7 @@ namespace Ferry.LocalProxy;
 
 /// <summary>
 /// tsh's own HTTPS proxy, through which the forward proxy tunnels CONNECTs to non-AWS hosts
-/// (aws-access.md §1.3a, handler 2). Read from <c>HTTPS_PROXY</c>/<c>https_proxy</c> and
+/// (docs/aws-access.md §1.3a, handler 2). Read from <c>HTTPS_PROXY</c>/<c>https_proxy</c> and
 /// <c>NO_PROXY</c>/<c>no_proxy</c> with the rules of Go's <c>httpproxy.FromEnvironment</c>, which the
 /// reference uses: loopback hosts are never proxied; a NO_PROXY entry is <c>*</c>, an IP, a CIDR, a domain
 /// (matching itself and its subdomains) or <c>.domain</c> (subdomains only), each with an optional port.

@@ -3,7 +3,7 @@ using Ferry.LocalProxy.Tests.Infrastructure;
 namespace Ferry.LocalProxy.Tests;
 
 /// <summary>
-/// The real AWS clients of this machine (testbed.md §1) against the local proxy: the pyenv aws CLI v1 on PATH,
+/// The real AWS clients of this machine (docs/testing.md §1) against the local proxy: the pyenv aws CLI v1 on PATH,
 /// Debian's aws CLI v2 at /usr/bin/aws, and boto3, each with exactly the environment tsh would hand it.
 /// </summary>
 public sealed class AwsCliTests(UpstreamFixture fixture) : IClassFixture<UpstreamFixture>
@@ -24,7 +24,7 @@ public sealed class AwsCliTests(UpstreamFixture fixture) : IClassFixture<Upstrea
     public async Task DebianAwsCliV2_HttpsProxyMode_ListsTablesThroughTheProxy()
     {
         const string aws = "/usr/bin/aws";
-        Assert.True(File.Exists(aws), "Debian's aws CLI v2 is missing: install it with 'apt-get install -y awscli' (testbed.md §3.1)");
+        Assert.True(File.Exists(aws), "Debian's aws CLI v2 is missing: install it with 'apt-get install -y awscli' (docs/testing.md §3.1)");
         await AssertCliListsTablesAsync(aws);
     }
 

@@ -7,7 +7,7 @@ using Ferry.LocalProxy.Tests.Infrastructure;
 
 namespace Ferry.LocalProxy.Tests;
 
-/// <summary>The CONNECT forward proxy of HTTPS_PROXY mode (aws-access.md §1.3a), driven with raw sockets.</summary>
+/// <summary>The CONNECT forward proxy of HTTPS_PROXY mode (docs/aws-access.md §1.3a), driven with raw sockets.</summary>
 public sealed class ForwardProxyTests(UpstreamFixture fixture) : IClassFixture<UpstreamFixture>
 {
     private StandInUpstream Upstream => fixture.Upstream;
@@ -19,7 +19,7 @@ public sealed class ForwardProxyTests(UpstreamFixture fixture) : IClassFixture<U
         using var tcp = await ConnectAsync(harness.Proxy.Port);
         var stream = tcp.GetStream();
 
-        // Exactly what botocore sends (testbed.md §3.3).
+        // Exactly what botocore sends (docs/testing.md §3.3).
         var reply = await SendHeadAsync(stream, "CONNECT dynamodb.us-east-1.amazonaws.com:443 HTTP/1.0\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 200 ", reply);
 

@@ -5,7 +5,7 @@ using Ferry.LocalProxy.Tests.Infrastructure;
 
 namespace Ferry.LocalProxy.Tests;
 
-/// <summary>What the local proxy verifies and what reaches the Ferry proxy (aws-access.md §1.4, §1.5), over HttpClient.</summary>
+/// <summary>What the local proxy verifies and what reaches the Ferry proxy (docs/aws-access.md §1.4, §1.5), over HttpClient.</summary>
 public sealed class ForwardingTests(UpstreamFixture fixture) : IClassFixture<UpstreamFixture>
 {
     private const string S3Host = "s3.us-east-1.amazonaws.com";

@@ -6,7 +6,7 @@ using Ferry.LocalProxy.Tests.Infrastructure;
 
 namespace Ferry.LocalProxy.Tests;
 
-/// <summary>The local CA of aws-access.md §1.2 and the leaves it issues.</summary>
+/// <summary>The local CA of docs/aws-access.md §1.2 and the leaves it issues.</summary>
 public sealed class LocalCertificateAuthorityTests
 {
     [Fact]

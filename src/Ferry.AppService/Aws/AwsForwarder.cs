@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Ferry.AppService.Aws;
 
 /// <summary>
-/// Sends one SigV4-signed request on to AWS as the user's IAM role (design/aws-access.md §1.7–§1.10):
+/// Sends one SigV4-signed request on to AWS as the user's IAM role (docs/aws-access.md §1.7–§1.10):
 /// <code>
 ///   resolve the endpoint (X-Forwarded-Host, else the credential scope; AWS_ENDPOINT_URL* override)
 ///   → credentials for (role, external id, user) from the STS cache (no STS call while cached)

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 namespace Ferry.AppService.Aws;
 
 /// <summary>
-/// The AWS Management Console flow (design/aws-access.md §3.4): a browser request for an AWS app that is not
+/// The AWS Management Console flow (docs/aws-access.md §3.4): a browser request for an AWS app that is not
 /// SigV4-signed becomes a federated console sign-in as the app session's one IAM role:
 /// <code>
 ///   duration = remaining identity TTL, capped at 12 h (1 h when the agent's own credentials are temporary), at least 15 min

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Ferry.Aws.DynamoDb;
 
 /// <summary>
-/// The audit fields of a DynamoDB request (aws-access.md §7, §9.1): the X-Amz-Target operation and the tables
+/// The audit fields of a DynamoDB request (docs/aws-access.md §7, §9.1): the X-Amz-Target operation and the tables
 /// it names. Extraction never throws: a body that is not JSON simply yields no tables.
 /// </summary>
 public sealed class DynamoDbRequestInfo

@@ -2,7 +2,7 @@ namespace Ferry.Aws.Endpoints;
 
 /// <summary>
 /// Where an AWS request goes: scheme, authority and an optional base path. The request's own path and
-/// query are appended unchanged (aws-access.md §1.7 "Request rewrite").
+/// query are appended unchanged (docs/aws-access.md §1.7 "Request rewrite").
 /// </summary>
 public sealed class AwsEndpoint
 {

@@ -6,11 +6,11 @@ namespace Ferry.Aws.Endpoints;
 /// <summary>
 /// Decides where the agent sends an AWS request, in this order:
 /// <list type="number">
-/// <item>X-Forwarded-Host, when present, must be exactly one AWS host name (aws-access.md §1.7), else BadParameter;</item>
+/// <item>X-Forwarded-Host, when present, must be exactly one AWS host name (docs/aws-access.md §1.7), else BadParameter;</item>
 /// <item>an AWS_ENDPOINT_URL_&lt;SERVICE&gt; or AWS_ENDPOINT_URL override replaces scheme, host, port and base path
-/// (Ferry §12.2; the service-specific one wins, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true disables both);</item>
+/// (docs/aws-access.md §12.2; the service-specific one wins, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true disables both);</item>
 /// <item>otherwise the X-Forwarded-Host, or without one the credential scope's service and region
-/// (endpoint-URL mode, Ferry §12.1).</item>
+/// (endpoint-URL mode, docs/aws-access.md §12.1).</item>
 /// </list>
 /// https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
 /// The environment is injected (a snapshot, read lazily and cached), so tests never touch the process environment.

@@ -25,7 +25,7 @@ public sealed class AwsPartition
 
     public string DnsSuffix { get; }
 
-    /// <summary>The console sign-in federation endpoint (aws-access.md §3.4 step 5).</summary>
+    /// <summary>The console sign-in federation endpoint (docs/aws-access.md §3.4 step 5).</summary>
     public string FederationEndpoint { get; }
 
     /// <summary><c>cn-*</c> is aws-cn, <c>us-gov-*</c> is aws-us-gov, anything else aws.</summary>

@@ -6,9 +6,9 @@ using Ferry.Core.Errors;
 namespace Ferry.Aws.Errors;
 
 /// <summary>
-/// Shapes the errors Ferry itself returns to an AWS client the way that client's protocol expects (Ferry §12.4),
+/// Shapes the errors Ferry itself returns to an AWS client the way that client's protocol expects (docs/aws-access.md §12.4),
 /// so SDKs print "AccessDeniedException: …" instead of a bare "Forbidden". The detail also goes into
-/// X-Teleport-Api-Error, which tsh logs (aws-access.md §1.5). AWS formats:
+/// X-Teleport-Api-Error, which tsh logs (docs/aws-access.md §1.5). AWS formats:
 /// https://smithy.io/2.0/aws/protocols/aws-json-1_0-protocol.html#operation-error-serialization,
 /// https://smithy.io/2.0/aws/protocols/aws-query-protocol.html#operation-error-serialization,
 /// https://smithy.io/2.0/aws/protocols/aws-restxml-protocol.html#error-response-serialization

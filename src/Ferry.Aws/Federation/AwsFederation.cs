@@ -9,7 +9,7 @@ namespace Ferry.Aws.Federation;
 
 /// <summary>
 /// Signs a user into the AWS Management Console with role-session credentials through the AWS federation
-/// endpoint (aws-access.md §3.4 steps 5–7):
+/// endpoint (docs/aws-access.md §3.4 steps 5–7):
 /// <code>
 /// GET &lt;federation&gt;?Action=getSigninToken&amp;Session={"sessionId","sessionKey","sessionToken"}[&amp;SessionDuration=N]  → {"SigninToken": …}
 /// 302 &lt;federation&gt;?Action=login&amp;SigninToken=…&amp;Destination=&lt;app URI&gt;&amp;Issuer=&lt;public address&gt;

@@ -5,7 +5,7 @@ using Ferry.Core.Errors;
 namespace Ferry.Aws.Federation;
 
 /// <summary>
-/// How long a console session lasts and where that length goes (aws-access.md §3.4 steps 3–6): the remaining
+/// How long a console session lasts and where that length goes (docs/aws-access.md §3.4 steps 3–6): the remaining
 /// identity TTL, capped at 12 h with long-lived agent credentials or 1 h with temporary ones (AWS limits role
 /// chaining to 1 h); under 15 minutes the session is refused. Long-lived: AssumeRole gets no DurationSeconds and
 /// getSigninToken gets SessionDuration. Temporary: AssumeRole gets DurationSeconds and getSigninToken must not get

@@ -6,7 +6,7 @@ using Ferry.Aws.Sts;
 namespace Ferry.Aws.LocalProxy;
 
 /// <summary>
-/// The response hook of tsh's local proxy (aws-access.md §1.4 step 4): credentials from an <c>AssumeRoleResponse</c>
+/// The response hook of tsh's local proxy (docs/aws-access.md §1.4 step 4): credentials from an <c>AssumeRoleResponse</c>
 /// passing through are remembered, so requests later signed with them (role chaining) verify locally.
 /// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html#API_AssumeRole_Examples
 /// </summary>

@@ -4,7 +4,7 @@ using Ferry.Aws.Sts;
 namespace Ferry.Aws.LocalProxy;
 
 /// <summary>
-/// tsh's memory of role-chaining credentials, keyed by access key id (aws-access.md §1.4 step 2): a request whose
+/// tsh's memory of role-chaining credentials, keyed by access key id (docs/aws-access.md §1.4 step 2): a request whose
 /// scope names one of these keys is verified with it and forwarded with the assumed-role headers. Expired entries
 /// are dropped on lookup. Thread-safe.
 /// </summary>

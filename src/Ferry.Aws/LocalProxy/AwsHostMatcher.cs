@@ -1,6 +1,6 @@
 namespace Ferry.Aws.LocalProxy;
 
-/// <summary>Which CONNECT targets tsh's forward proxy sends to its local AWS proxy (aws-access.md §1.3 (a)).</summary>
+/// <summary>Which CONNECT targets tsh's forward proxy sends to its local AWS proxy (docs/aws-access.md §1.3 (a)).</summary>
 public static class AwsHostMatcher
 {
     /// <summary>

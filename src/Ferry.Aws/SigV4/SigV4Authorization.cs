@@ -58,7 +58,7 @@ public sealed class SigV4Authorization
     }
 
     /// <summary>
-    /// Parses an Authorization header with the rules of the reference local proxy (aws-access.md §1.4 step 1):
+    /// Parses an Authorization header with the rules of the reference local proxy (docs/aws-access.md §1.4 step 1):
     /// it starts with <c>AWS4-HMAC-SHA256 </c>; it has exactly the three components Credential, SignedHeaders
     /// and Signature; the credential has five parts ending in <c>aws4_request</c>; the signature is not empty.
     /// </summary>

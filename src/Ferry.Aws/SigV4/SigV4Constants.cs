@@ -27,7 +27,7 @@ public static class SigV4Constants
     /// <summary>SHA-256 of the empty string, the payload hash of a request without a body.</summary>
     public const string EmptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-    /// <summary>True for the payload hash literals that are used verbatim instead of hashing the body (§1.4 step 3.3).</summary>
+    /// <summary>True for the payload hash literals that are used verbatim instead of hashing the body (docs/aws-access.md §1.4 step 3.3).</summary>
     public static bool IsUnsignedPayloadLiteral(string? value) =>
         string.Equals(value, UnsignedPayload, StringComparison.Ordinal)
         || string.Equals(value, StreamingUnsignedPayloadTrailer, StringComparison.Ordinal);

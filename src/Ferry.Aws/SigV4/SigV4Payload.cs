@@ -31,7 +31,7 @@ public readonly struct SigV4Payload
     }
 
     /// <summary>
-    /// The payload hash as aws-access.md §1.4 step 3.3 prescribes: the X-Amz-Content-Sha256 literal when
+    /// The payload hash as docs/aws-access.md §1.4 step 3.3 prescribes: the X-Amz-Content-Sha256 literal when
     /// the client declared an unsigned payload, otherwise the SHA-256 hex of the body.
     /// </summary>
     internal string Resolve(string? contentSha256Header)

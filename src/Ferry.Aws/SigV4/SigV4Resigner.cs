@@ -5,7 +5,7 @@ namespace Ferry.Aws.SigV4;
 
 /// <summary>
 /// Re-signs a verified client request with real (STS) credentials for the upstream AWS call, as the
-/// reference agent does (aws-access.md §1.8, §1.10):
+/// reference agent does (docs/aws-access.md §1.8, §1.10):
 /// <list type="number">
 /// <item>set aside every header the client did not sign (X-Forwarded-*, User-Agent, …);</item>
 /// <item>sign the rest at <see cref="TimeProvider"/> now with the new credentials, adding X-Amz-Date,
@@ -161,7 +161,7 @@ public sealed class SigV4Resigner
     private static bool IsReplaced(string lower) =>
         lower is "authorization" or "host" or "x-amz-date" or "x-amz-security-token" or "x-amz-content-sha256";
 
-    // Headers that are never signed even if the client did: proxies rewrite them (user-agent, §1.4 step 3.2)
+    // Headers that are never signed even if the client did: proxies rewrite them (user-agent, docs/aws-access.md §1.4 step 3.2)
     // or they are hop-by-hop (RFC 9110 §7.6.1) and do not reach AWS as sent. They are restored unsigned.
     private static bool NeverSigned(string lower) =>
         lower is "user-agent" or "x-amzn-trace-id" or "expect" or "connection" or "keep-alive" or "proxy-connection"

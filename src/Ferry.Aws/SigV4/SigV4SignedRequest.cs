@@ -15,7 +15,7 @@ public sealed class SigV4SignedRequest
 
     /// <summary>
     /// Every header to send, in order: Host, the signed headers, Authorization, then the headers that were
-    /// left out of the signature and restored (§1.8). A multi-valued header appears once per value.
+    /// left out of the signature and restored (docs/aws-access.md §1.8). A multi-valued header appears once per value.
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
 

@@ -6,7 +6,7 @@ namespace Ferry.Aws.Sts;
 
 /// <summary>
 /// The agent's own AWS identity, resolved once through the SDK default chain (the resolved provider refreshes
-/// itself), and whether it is temporary, which decides the console session rules of aws-access.md §3.4.
+/// itself), and whether it is temporary, which decides the console session rules of docs/aws-access.md §3.4.
 /// </summary>
 internal sealed class AwsBaseCredentials
 {
@@ -52,7 +52,7 @@ internal sealed class AwsBaseCredentials
 
     /// <summary>
     /// Assume-role, web-identity, SSO and other federated providers, and anything with a session token, are
-    /// temporary; EC2 instance-profile credentials count as long-lived (aws-access.md §3.4 step 2).
+    /// temporary; EC2 instance-profile credentials count as long-lived (docs/aws-access.md §3.4 step 2).
     /// </summary>
     public static bool IsTemporary(AWSCredentials provider, ImmutableCredentials credentials)
     {

@@ -13,7 +13,7 @@ namespace Ferry.Aws.Sts;
 /// <summary>
 /// Real AWS credentials for a user's role: sts:AssumeRole with the agent's own identity, cached per
 /// (role ARN, external ID, session name, source identity, duration) so that no request pays an STS round trip
-/// while valid credentials are cached (Ferry §12.3). Modelled on Npgsql's periodic password provider:
+/// while valid credentials are cached (docs/aws-access.md §12.3). Modelled on Npgsql's periodic password provider:
 /// <code>
 ///   fresh   (now &lt; expiry − 5 min − jitter)      → cached credentials, no lock
 ///   stale   (… &lt; expiry − 1 min)                 → cached credentials; one background AssumeRole refreshes them
@@ -135,7 +135,7 @@ public sealed class StsCredentialCache : IDisposable
 
     /// <summary>
     /// Whether the agent's own credentials are temporary (assume-role, web identity, SSO, a session token), which caps
-    /// console sessions at 1 h and forbids SessionDuration in getSigninToken (aws-access.md §3.4).
+    /// console sessions at 1 h and forbids SessionDuration in getSigninToken (docs/aws-access.md §3.4).
     /// </summary>
     public async ValueTask<bool> IsBaseCredentialTemporaryAsync(CancellationToken ct = default)
     {

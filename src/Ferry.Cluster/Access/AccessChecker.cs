@@ -7,7 +7,7 @@ using Ferry.Core.Resources;
 namespace Ferry.Cluster.Access;
 
 /// <summary>
-/// Authorisation of every app request (design/aws-access.md §4), at the proxy and again at the agent, from roles kept in a
+/// Authorisation of every app request (docs/aws-access.md §4), at the proxy and again at the agent, from roles kept in a
 /// watch-fed cache. A decision is remembered per app session until any role changes, so the hot path does
 /// not expand templates or match labels again for each request of the same session.
 /// </summary>

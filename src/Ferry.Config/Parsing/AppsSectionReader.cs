@@ -3,7 +3,7 @@ using Ferry.Core.Yaml;
 
 namespace Ferry.Config.Parsing;
 
-/// <summary>Reads <c>app_service:</c> and its <c>apps</c> list (design/aws-access.md §6.1).</summary>
+/// <summary>Reads <c>app_service:</c> and its <c>apps</c> list (docs/aws-access.md §6.1).</summary>
 internal static class AppsSectionReader
 {
     public static AppServiceConfig Read(YamlMap? map)

@@ -2,7 +2,7 @@ using Ferry.Core.Resources.Codec;
 
 namespace Ferry.Core.Apps;
 
-/// <summary>App name and public address rules (design/aws-access.md §5 "Public address and name rules").</summary>
+/// <summary>App name and public address rules (docs/aws-access.md §5 "Public address and name rules").</summary>
 public static class AppNaming
 {
     /// <summary>Null when <paramref name="name"/> is a valid DNS-1035 label, else the message with the fix.</summary>

@@ -4,8 +4,8 @@ using Ferry.Core.Resources;
 namespace Ferry.Core.Apps;
 
 /// <summary>
-/// Recognises AWS console apps and picks the partition's federation endpoint (design/aws-access.md §3 step 4.5 and
-/// §3 item 6; Teleport <c>api/utils/aws/console.go</c>). Such an app serves both the browser console and the AWS API.
+/// Recognises AWS console apps and picks the partition's federation endpoint (docs/aws-access.md §3.4 step 5 and
+/// §3.6; Teleport <c>api/utils/aws/console.go</c>). Such an app serves both the browser console and the AWS API.
 /// </summary>
 public static partial class AwsConsole
 {

@@ -4,7 +4,7 @@ namespace Ferry.Core.Rbac;
 
 /// <summary>
 /// IAM role ARN parsing and validation, the check Teleport applies before any ARN reaches a certificate or STS
-/// (design/aws-access.md §4 "ARN validation").
+/// (docs/aws-access.md §4 "ARN validation").
 /// </summary>
 public static class AwsArn
 {

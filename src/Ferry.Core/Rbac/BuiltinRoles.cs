@@ -25,13 +25,19 @@ public static class BuiltinRoles
         Rules = [Rule([ResourceKinds.AppServer], Verbs.List, Verbs.Read)],
     });
 
-    /// <summary>Manages the cluster's configuration (roles, users, tokens, auth preference) without app access.</summary>
+    /// <summary>
+    /// Manages the cluster's configuration (roles, users, tokens, locks, SSO connectors, auth preference) without app
+    /// access. Like Teleport's editor it may manage github, oidc and saml connectors; access and auditor may not.
+    /// </summary>
     public static Role Editor { get; } = Preset(EditorName, "Edit cluster configuration", new RoleConditions
     {
         Rules =
         [
             Rule(
-                [ResourceKinds.Role, ResourceKinds.User, ResourceKinds.Token, ResourceKinds.Lock, ResourceKinds.AppServer, ResourceKinds.ClusterAuthPreference, ResourceKinds.Session],
+                [
+                    ResourceKinds.Role, ResourceKinds.User, ResourceKinds.Token, ResourceKinds.Lock, ResourceKinds.AppServer, ResourceKinds.ClusterAuthPreference, ResourceKinds.Session,
+                    ResourceKinds.Github, ResourceKinds.Oidc, ResourceKinds.Saml,
+                ],
                 Verbs.List, Verbs.Read, Verbs.Create, Verbs.Update, Verbs.Delete),
             Rule([ResourceKinds.Event], Verbs.List, Verbs.Read),
         ],

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Ferry.Core.Rbac;
 
 /// <summary>
-/// Role label selectors against resource labels (design/aws-access.md §4 "Label matching"): an empty selector matches
+/// Role label selectors against resource labels (docs/aws-access.md §4 "Label matching"): an empty selector matches
 /// nothing; <c>'*': '*'</c> matches everything; a value <c>*</c> matches any value of its key; other values are globs
 /// (<c>*</c>, <c>?</c>) or, written <c>^...$</c>, regular expressions. Every selector key must match; any of its values may.
 /// </summary>

@@ -5,7 +5,7 @@ namespace Ferry.Core.Rbac;
 
 /// <summary>
 /// The roles of one user, with their templates expanded against the user's traits once, answering every access
-/// question in design/aws-access.md §4. Deny always wins over allow.
+/// question in docs/aws-access.md §4. Deny always wins over allow.
 /// <para>
 /// Keys Ferry keeps but cannot evaluate fail closed: a role with <c>app_labels_expression</c> grants no app through
 /// that allow block and denies every app through that deny block; an allow rule with <c>where</c> grants nothing and

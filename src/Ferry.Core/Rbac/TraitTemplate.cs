@@ -6,7 +6,7 @@ namespace Ferry.Core.Rbac;
 /// <summary>
 /// A role value that may hold one <c>{{...}}</c> template with literal text around it, e.g.
 /// <c>{{internal.aws_role_arns}}</c> or <c>arn:aws:iam::123456789012:role/{{internal.team}}-ro</c>.
-/// Applying it to a user's traits yields one value per trait value (design/aws-access.md §4 "Templates").
+/// Applying it to a user's traits yields one value per trait value (docs/aws-access.md §4 "Templates").
 /// </summary>
 public sealed class TraitTemplate
 {

@@ -67,7 +67,9 @@ public static class YamlWriter
 
     private static void EmitString(IEmitter emitter, string text)
     {
-        var style = YamlScalars.NeedsQuotes(text) ? ScalarStyle.SingleQuoted : ScalarStyle.Any;
+        // Multi-line text (a SAML entity descriptor, a PEM key pair) as a literal block, so a file from tctl get stays
+        // readable and editable; the emitter falls back to a quoted scalar when the text cannot be written that way.
+        var style = text.Contains('\n') ? ScalarStyle.Literal : YamlScalars.NeedsQuotes(text) ? ScalarStyle.SingleQuoted : ScalarStyle.Any;
         emitter.Emit(new Scalar(null, null, text, style, isPlainImplicit: true, isQuotedImplicit: true));
     }
 }

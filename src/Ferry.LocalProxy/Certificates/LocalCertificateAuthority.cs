@@ -7,7 +7,7 @@ using Ferry.Core.IO;
 namespace Ferry.LocalProxy.Certificates;
 
 /// <summary>
-/// The local CA that lets AWS clients trust the TLS the local proxy terminates (aws-access.md §1.2):
+/// The local CA that lets AWS clients trust the TLS the local proxy terminates (docs/aws-access.md §1.2):
 /// self-signed, CN=localhost, O=Ferry, SAN DNS localhost and IP 127.0.0.1, signed with the private key of
 /// the user's app certificate and valid until that certificate expires. Its PEM goes into
 /// <c>AWS_CA_BUNDLE</c>; for each TLS ClientHello it issues a leaf for the SNI host, cached per host.

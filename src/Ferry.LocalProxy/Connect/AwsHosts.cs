@@ -1,6 +1,6 @@
 namespace Ferry.LocalProxy.Connect;
 
-/// <summary>Which CONNECT hosts the forward proxy intercepts (aws-access.md §1.3a, handler 1).</summary>
+/// <summary>Which CONNECT hosts the forward proxy intercepts (docs/aws-access.md §1.3a, handler 1).</summary>
 internal static class AwsHosts
 {
     /// <summary>

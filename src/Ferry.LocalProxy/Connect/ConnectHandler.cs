@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Ferry.LocalProxy.Connect;
 
 /// <summary>
-/// The forward proxy of HTTPS_PROXY mode (aws-access.md §1.3a), as a Kestrel connection middleware that runs
+/// The forward proxy of HTTPS_PROXY mode (docs/aws-access.md §1.3a), as a Kestrel connection middleware that runs
 /// on the raw connection before TLS:
 /// <code>
 /// read the head ── not CONNECT ─────────────────────────────► 400, close

@@ -6,7 +6,7 @@ namespace Ferry.LocalProxy.Connect;
 /// <summary>
 /// The head of a request to the forward proxy: the request line and the (ignored) header lines, up to the
 /// empty line. botocore and urllib3 send <c>CONNECT host:443 HTTP/1.0</c> with no headers at all, .NET and
-/// Node send HTTP/1.1 with Host (testbed.md §3.3, §4 item 4); both parse here. RFC 9110 §9.3.6.
+/// Node send HTTP/1.1 with Host (docs/testing.md §3.3, §4.4); both parse here. RFC 9110 §9.3.6.
 /// </summary>
 internal sealed class ConnectRequest
 {

@@ -5,7 +5,7 @@ namespace Ferry.LocalProxy.Connect;
 
 /// <summary>
 /// The forward proxy's own replies, written straight onto the connection: the tunnel's <c>200</c> and the
-/// plain-text failures, whose body is the status text as the reference writes it (aws-access.md §1.5).
+/// plain-text failures, whose body is the status text as the reference writes it (docs/aws-access.md §1.5).
 /// </summary>
 internal static class RawResponses
 {

@@ -6,7 +6,7 @@ using System.Text;
 namespace Ferry.LocalProxy.Connect;
 
 /// <summary>
-/// Opens the upstream side of a tunnel for a non-AWS CONNECT (aws-access.md §1.3a, handlers 2 and 3):
+/// Opens the upstream side of a tunnel for a non-AWS CONNECT (docs/aws-access.md §1.3a, handlers 2 and 3):
 /// through tsh's own HTTPS proxy when one is set and the host is not bypassed, otherwise directly.
 /// </summary>
 internal sealed class TunnelDialer

@@ -12,7 +12,7 @@ namespace Ferry.LocalProxy.Http;
 /// 1. a SigV4 signature, in the Authorization header or the query ....... else 403, empty body
 /// 2. the body fits the cap (70 MB) and is read into one buffer ......... else 413
 /// 3. it verifies in full with the throwaway key, in its time window .... else 403, empty body
-/// 4. forward to the Ferry proxy, stream the answer back ................ (§1.5, <see cref="UpstreamForwarder"/>)
+/// 4. forward to the Ferry proxy, stream the answer back ................ (docs/aws-access.md §1.5, <see cref="UpstreamForwarder"/>)
 /// </code>
 /// Nothing is forwarded before step 3 passes. Every refusal is logged with its status and reason, never the
 /// signature (<see cref="SigV4Verifier"/>, docs/architecture.md "Local verification").

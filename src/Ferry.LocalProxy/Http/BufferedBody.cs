@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Ferry.LocalProxy.Http;
 
 /// <summary>
-/// A request body read completely: SigV4 verification hashes it (aws-access.md §1.4 step 3.3) before a byte
+/// A request body read completely: SigV4 verification hashes it (docs/aws-access.md §1.4 step 3.3) before a byte
 /// goes upstream, and the same buffer is then sent on. Pooled; at most the body cap (70 MB) is held.
 /// </summary>
 internal sealed class BufferedBody : IDisposable

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 
 namespace Ferry.LocalProxy.Http;
 
-/// <summary>Which headers cross the local proxy (aws-access.md §1.5, §1.8; RFC 9110 §7.6.1 for hop-by-hop).</summary>
+/// <summary>Which headers cross the local proxy (docs/aws-access.md §1.5, §1.8; RFC 9110 §7.6.1 for hop-by-hop).</summary>
 internal static class HeaderRules
 {
     /// <summary>

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Primitives;
 namespace Ferry.LocalProxy.Http;
 
 /// <summary>
-/// Sends a verified request to the Ferry proxy and streams the answer back unchanged (aws-access.md §1.5):
+/// Sends a verified request to the Ferry proxy and streams the answer back unchanged (docs/aws-access.md §1.5):
 /// method, raw path and query, the body already buffered, the client's Host, <c>X-Forwarded-Host</c> = that Host
 /// in HTTPS_PROXY mode only; hop-by-hop and cluster-reserved headers dropped. Failures to reach the proxy
 /// become 502 with a plain-text body and <c>X-Teleport-Api-Error</c>.

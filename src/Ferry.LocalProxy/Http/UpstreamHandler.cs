@@ -6,7 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace Ferry.LocalProxy.Http;
 
 /// <summary>
-/// The one long-lived connection pool to the Ferry proxy (aws-access.md §1.5: TLS, SNI = proxy host, ALPN,
+/// The one long-lived connection pool to the Ferry proxy (docs/aws-access.md §1.5: TLS, SNI = proxy host, ALPN,
 /// client certificate = the app certificate).
 /// <para>
 /// Why the TLS is done here, in a ConnectCallback, under an <c>http://</c> request URI: SocketsHttpHandler takes

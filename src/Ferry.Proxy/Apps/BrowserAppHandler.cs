@@ -16,7 +16,7 @@ using Ferry.Proxy.Caching;
 namespace Ferry.Proxy.Apps;
 
 /// <summary>
-/// Browser traffic on an app's own host name (&lt;app&gt;.&lt;proxy host&gt;, design/aws-access.md §3):
+/// Browser traffic on an app's own host name (&lt;app&gt;.&lt;proxy host&gt;, docs/aws-access.md §3):
 /// <code>
 ///   GET /x-ferry-auth?token=ID.TOKEN → auth redeems the one-time token → Set-Cookie __Host-ferry_app → 303 /
 ///   any request with a valid app cookie → the agent, with the app session's certificate (the console sign-in)

@@ -3,7 +3,7 @@ using Ferry.Core.Errors;
 
 namespace Ferry.Tsh.Commands;
 
-/// <summary>Which app a command acts on when --app is not given (design/aws-access.md §2.3).</summary>
+/// <summary>Which app a command acts on when --app is not given (docs/aws-access.md §2.3).</summary>
 internal static class ActiveApps
 {
     public static AppLogin Choose(ProfileStore store, Profile profile, string? name)

@@ -7,7 +7,7 @@ namespace Ferry.Tsh.Commands;
 
 /// <summary>
 /// tsh aws [--app APP] [--exec CMD] [-e|--endpoint-url] ARGS...: runs the aws CLI (or another program) through
-/// a temporary local proxy, with the proxy's environment, and passes its exit code through (design §2.3).
+/// a temporary local proxy, with the proxy's environment, and passes its exit code through (docs/aws-access.md §2.3).
 /// tsh's own flags end at the first argument that is not one of them; everything after goes to aws untouched,
 /// which is why this command is parsed by hand rather than by System.CommandLine.
 /// </summary>

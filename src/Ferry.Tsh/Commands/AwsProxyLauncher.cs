@@ -7,7 +7,7 @@ using Ferry.LocalProxy.Certificates;
 namespace Ferry.Tsh.Commands;
 
 /// <summary>
-/// Starts the local AWS proxy for one app login (design/aws-access.md §1.2–§1.5): throwaway credentials, a
+/// Starts the local AWS proxy for one app login (docs/aws-access.md §1.2–§1.5): throwaway credentials, a
 /// local CA written 0600 beside the app certificate, and the app certificate as client certificate towards
 /// the Ferry proxy.
 /// </summary>

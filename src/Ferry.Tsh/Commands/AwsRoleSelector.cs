@@ -6,7 +6,7 @@ using Ferry.Core.Rbac;
 namespace Ferry.Tsh.Commands;
 
 /// <summary>
-/// Picks the IAM role for tsh apps login --aws-role (design/aws-access.md §2.1): auto-pick when the user may
+/// Picks the IAM role for tsh apps login --aws-role (docs/aws-access.md §2.1): auto-pick when the user may
 /// use exactly one; otherwise the flag is required, as a role name (the part after role/, or its full path)
 /// or a full ARN, and must be one of the user's allowed roles for that app.
 /// </summary>

@@ -8,7 +8,7 @@ public sealed class AwsEndpointResolverTests
     private static readonly AwsEndpointResolver NoOverrides = new(new Dictionary<string, string>());
 
     [Theory]
-    // service, region, expected host (endpoint-URL mode: no X-Forwarded-Host, Ferry §12.1)
+    // service, region, expected host (endpoint-URL mode: no X-Forwarded-Host, docs/aws-access.md §12.1)
     [InlineData("dynamodb", "ca-central-1", "dynamodb.ca-central-1.amazonaws.com")]
     [InlineData("dynamodb", "us-east-1", "dynamodb.us-east-1.amazonaws.com")]
     [InlineData("dynamodb", "cn-north-1", "dynamodb.cn-north-1.amazonaws.com.cn")]
@@ -58,7 +58,7 @@ public sealed class AwsEndpointResolverTests
     [InlineData("s3.dualstack.us-east-1.amazonaws.com:443")]
     public void Resolve_ForwardedHost_TargetsThatHost(string forwarded)
     {
-        // The signing service does not have to match the host: the client's SDK chose both (§1.7).
+        // The signing service does not have to match the host: the client's SDK chose both (docs/aws-access.md §1.7).
         var endpoint = NoOverrides.Resolve([forwarded], "s3", "us-east-1");
 
         Assert.Equal(AwsEndpointSource.ForwardedHost, endpoint.Source);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Ferry.Aws.Tests.Infrastructure;
 
-/// <summary>Runs the machine's aws CLI (pyenv v1 on PATH, testbed §4.1) with an explicit environment.</summary>
+/// <summary>Runs the machine's aws CLI (pyenv v1 on PATH, docs/testing.md §4.1) with an explicit environment.</summary>
 internal static class AwsCli
 {
     public static async Task<(int ExitCode, string Output)> RunAsync(AwsCredentials credentials, string region, params string[] args)
@@ -43,7 +43,7 @@ internal static class AwsCli
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException($"the aws CLI (testbed.md §4.1: pyenv aws-cli 1.x on PATH) is required for this test: {e.Message}", e);
+            throw new InvalidOperationException($"the aws CLI (docs/testing.md §4.1: pyenv aws-cli 1.x on PATH) is required for this test: {e.Message}", e);
         }
     }
 }

@@ -10,7 +10,7 @@ using Amazon.Runtime.Signing;
 namespace Ferry.Aws.Tests.Infrastructure;
 
 /// <summary>
-/// A real moto server (testbed.md §3.2b, §5) on a free 127.0.0.1 port, for tests that need AWS to check
+/// A real moto server (docs/testing.md §3.2b, §5) on a free 127.0.0.1 port, for tests that need AWS to check
 /// signatures and IAM policies. Self-contained (it needs only AWSSDK.Core), so other test projects can copy it.
 /// <para>
 /// With <c>initialNoAuthActionCount</c> = N, moto answers the first N actions without any check (use them to
@@ -62,7 +62,7 @@ public sealed class MotoServer : IAsyncDisposable
             UseShellExecute = false,
         };
 
-        // The machine presets CA and proxy variables (testbed §4.2): give the child an explicit environment.
+        // The machine presets CA and proxy variables (docs/testing.md §4.2): give the child an explicit environment.
         foreach (var name in psi.Environment.Keys.ToList())
         {
             var upper = name.ToUpperInvariant();
@@ -266,7 +266,7 @@ public sealed class MotoServer : IAsyncDisposable
     }
 
     private static string MissingMoto(string detail) =>
-        "moto is required for this test (testbed.md §3.2b: the image's pyenv python 3.11 ships moto 5.2.1 with moto_server; "
+        "moto is required for this test (docs/testing.md §3.2b: the image's pyenv python 3.11 ships moto 5.2.1 with moto_server; "
         + "elsewhere: pip install \"moto[server]\"), but " + detail;
 
     private static int FreePort()

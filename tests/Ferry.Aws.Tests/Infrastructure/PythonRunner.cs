@@ -4,7 +4,7 @@ namespace Ferry.Aws.Tests.Infrastructure;
 
 /// <summary>
 /// Runs the machine's python3 (the pyenv one with botocore and moto) with an explicit environment:
-/// the machine presets AWS_CA_BUNDLE, proxies and the like (testbed §4.2), so children never inherit them.
+/// the machine presets AWS_CA_BUNDLE, proxies and the like (docs/testing.md §4.2), so children never inherit them.
 /// </summary>
 internal static class PythonRunner
 {

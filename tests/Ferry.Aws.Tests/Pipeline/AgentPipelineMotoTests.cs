@@ -22,7 +22,7 @@ public sealed class AgentPipelineMotoTests(StsMotoFixture fixture) : IClassFixtu
 
     private (FerryPipelineHandler Handler, IDisposable Lifetime) Pipeline(string user)
     {
-        // The agent's environment: every upstream (DynamoDB, STS) overridden to moto, as in Ferry §12.2.
+        // The agent's environment: every upstream (DynamoDB, STS) overridden to moto, as in docs/aws-access.md §12.2.
         var env = new Dictionary<string, string>
         {
             ["AWS_REGION"] = "us-east-1",

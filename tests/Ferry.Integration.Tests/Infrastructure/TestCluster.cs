@@ -97,7 +97,7 @@ internal sealed class TestCluster : IAsyncDisposable
             ["AWS_PAGER"] = "",
         };
 
-        // The machine presets CA bundles and may carry AWS or proxy settings (testbed §4): a user's shell here has none.
+        // The machine presets CA bundles and may carry AWS or proxy settings (docs/testing.md §4): a user's shell here has none.
         foreach (var name in new[]
         {
             "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_CA_BUNDLE", "AWS_ENDPOINT_URL",

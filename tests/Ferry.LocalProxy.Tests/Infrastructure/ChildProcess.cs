@@ -4,7 +4,7 @@ namespace Ferry.LocalProxy.Tests.Infrastructure;
 
 /// <summary>
 /// Runs an AWS client as tsh would: the machine's environment minus every preset AWS, proxy and CA variable
-/// (this machine presets AWS_CA_BUNDLE, SSL_CERT_FILE, REQUESTS_CA_BUNDLE...: testbed.md §4 item 2), plus the
+/// (this machine presets AWS_CA_BUNDLE, SSL_CERT_FILE, REQUESTS_CA_BUNDLE...: docs/testing.md §4.2), plus the
 /// variables given, which come from <see cref="AwsLocalProxy.GetEnvironment"/>.
 /// </summary>
 internal static class ChildProcess

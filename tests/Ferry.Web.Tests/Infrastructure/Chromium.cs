@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace Ferry.Web.Tests.Infrastructure;
 
 /// <summary>
-/// Debian's chromium driven by Playwright (design/testbed.md §3.7): no browser download, ever. The proxy's public
+/// Debian's chromium driven by Playwright (docs/testing.md §3.7): no browser download, ever. The proxy's public
 /// host and every app subdomain resolve to 127.0.0.1 inside the browser (<c>--host-resolver-rules</c>), so the tests
 /// use real host names (ferry.test, aws-dynamodb.ferry.test) without touching /etc/hosts or DNS.
 /// </summary>
