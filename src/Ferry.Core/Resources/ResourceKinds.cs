@@ -12,6 +12,13 @@ public static class ResourceKinds
     public const string Event = "event";
     public const string Session = "session";
     public const string ClusterAuthPreference = "cluster_auth_preference";
+
+    /// <summary>Single sign-on connectors, named as Teleport names them in <c>kind:</c>, tctl and role rules (docs/resources.md).</summary>
+    public const string Github = "github";
+    public const string Oidc = "oidc";
+    public const string Saml = "saml";
+
+    public static readonly IReadOnlyList<string> Connectors = [Github, Oidc, Saml];
 }
 
 /// <summary>Verbs used in role rules.</summary>
