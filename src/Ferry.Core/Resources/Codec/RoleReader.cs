@@ -10,6 +10,7 @@ internal static class RoleReader
     [
         ResourceKinds.Role, ResourceKinds.User, ResourceKinds.Token, ResourceKinds.Lock, ResourceKinds.App, ResourceKinds.AppServer,
         ResourceKinds.Event, ResourceKinds.Session, ResourceKinds.ClusterAuthPreference,
+        ResourceKinds.Github, ResourceKinds.Oidc, ResourceKinds.Saml,
     ];
 
     private static readonly IReadOnlyList<string> RuleVerbs =
