@@ -33,6 +33,9 @@ public sealed class YamlDiagnostics
         _problems.Add(new YamlProblem(FileName, line, column, path, message, hint));
     }
 
+    /// <summary>A problem found after parsing (e.g. by auth against stored state), where no file position is known.</summary>
+    public void ReportWithoutPosition(string path, string message, string? hint = null) => Report(Mark.Empty, path, message, hint);
+
     /// <summary>Builds the single exception callers throw; <paramref name="what"/> names the input, e.g. "role file".</summary>
     public FerryException ToException(string what)
     {

@@ -13,11 +13,11 @@ public static class ResourceCodec
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>Kinds accepted by <see cref="ParseYaml"/>: role, user, token.</summary>
+    /// <summary>Kinds accepted by <see cref="ParseYaml"/>: role, user, token, lock and the connectors github, oidc, saml.</summary>
     public static IReadOnlyList<string> InputKinds => ResourceReader.InputKinds;
 
     /// <summary>
-    /// Parses every non-empty document into <see cref="Role"/>, <see cref="User"/> or <see cref="ProvisionToken"/>.
+    /// Parses every non-empty document into one of the <see cref="InputKinds"/> (<see cref="Role"/>, <see cref="User"/>, ...).
     /// Throws one <see cref="Errors.FerryException"/> (BadParameter) listing all problems with file, line and key path.
     /// </summary>
     public static IReadOnlyList<IResource> ParseYaml(string text, string? fileName = null) =>
@@ -49,9 +49,15 @@ public static class ResourceCodec
     public static void Validate(IResource resource)
     {
         var diagnostics = new YamlDiagnostics();
+        Validate(resource, diagnostics);
+        diagnostics.ThrowIfAny($"{resource.ResourceKind} \"{resource.Metadata.Name}\"");
+    }
+
+    /// <summary>The same checks, reported into <paramref name="diagnostics"/> beside the caller's own (nothing is thrown).</summary>
+    public static void Validate(IResource resource, YamlDiagnostics diagnostics)
+    {
         var tree = JsonSerializer.SerializeToElement(ResourceTree.Build(resource), JsonContextResources.Default.JsonObject);
         ResourceReader.Read(YamlJson.ToYamlNode(tree), diagnostics, ResourceReader.AllKinds);
-        diagnostics.ThrowIfAny($"{resource.ResourceKind} \"{resource.Metadata.Name}\"");
     }
 
     private static IReadOnlyList<IResource> Parse(string text, string? fileName, IReadOnlyList<string> kinds)

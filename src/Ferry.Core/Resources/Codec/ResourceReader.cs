@@ -10,7 +10,8 @@ namespace Ferry.Core.Resources.Codec;
 internal static class ResourceReader
 {
     /// <summary>Kinds people create with <c>tctl create</c>.</summary>
-    public static readonly IReadOnlyList<string> InputKinds = [ResourceKinds.Role, ResourceKinds.User, ResourceKinds.Token, ResourceKinds.Lock];
+    public static readonly IReadOnlyList<string> InputKinds =
+        [ResourceKinds.Role, ResourceKinds.User, ResourceKinds.Token, ResourceKinds.Lock, ResourceKinds.Github, ResourceKinds.Oidc, ResourceKinds.Saml];
 
     /// <summary>Every kind Ferry stores (apps and app servers are written by agents, not by people).</summary>
     public static readonly IReadOnlyList<string> AllKinds = [.. InputKinds, ResourceKinds.App, ResourceKinds.AppServer];
@@ -33,6 +34,9 @@ internal static class ResourceReader
                 ResourceKinds.User => UserReader.Read(map, version),
                 ResourceKinds.Token => TokenReader.Read(map, version),
                 ResourceKinds.Lock => LockReader.Read(map, version),
+                ResourceKinds.Github => GithubConnectorReader.Read(map, version),
+                ResourceKinds.Oidc => OidcConnectorReader.Read(map, version),
+                ResourceKinds.Saml => SamlConnectorReader.Read(map, version),
                 ResourceKinds.App => AppReader.ReadApp(map, version),
                 _ => AppReader.ReadAppServer(map, version),
             };

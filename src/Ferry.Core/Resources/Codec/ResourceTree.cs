@@ -8,7 +8,7 @@ namespace Ferry.Core.Resources.Codec;
 /// Builds the canonical snake_case tree of a resource, the one shape behind YAML output, JSON output and storage.
 /// Keys are sorted (as Teleport's <c>tctl get</c> prints them); empty optional values are left out.
 /// </summary>
-internal static class ResourceTree
+internal static partial class ResourceTree
 {
     public static JsonObject Build(IResource resource) => resource switch
     {
@@ -25,6 +25,9 @@ internal static class ResourceTree
             ("message", Optional(@lock.Spec.Message)),
             ("target", Obj(("role", Optional(@lock.Spec.Target.Role)), ("user", Optional(@lock.Spec.Target.User)))))),
         App app => Envelope(app, App(app.Spec)),
+        GithubConnector github => Envelope(github, Github(github.Spec)),
+        OidcConnector oidc => Envelope(oidc, Oidc(oidc.Spec)),
+        SamlConnector saml => Envelope(saml, Saml(saml.Spec)),
         AppServer server => Envelope(server, Obj(
             ("app", Build(server.Spec.App)),
             ("host_id", Optional(server.Spec.HostId)),
