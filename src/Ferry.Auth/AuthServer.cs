@@ -1,6 +1,7 @@
 using Ferry.Auth.Apps;
 using Ferry.Auth.Audit;
 using Ferry.Auth.Authorities;
+using Ferry.Auth.Connectors;
 using Ferry.Auth.Hosts;
 using Ferry.Auth.Locks;
 using Ferry.Auth.Roles;
@@ -34,6 +35,7 @@ public sealed class AuthServer : IAsyncDisposable
         var userStore = new ResourceStore<User>(backend, "/users/", "user", ResourceSerializers.User);
         Roles = new RoleService(new ResourceStore<Role>(backend, "/roles/", "role", ResourceSerializers.Role), userStore, Audit);
         Users = new UserService(userStore, Roles, Audit, options, time);
+        Connectors = new ConnectorService(backend, Roles, Audit, time, options.ClusterName);
         LockIndex = new LockIndex(backend, time, loggerFactory.CreateLogger("Ferry.Auth.Locks"));
         Login = new LoginService(Users, Roles, Issuer, Audit, options, time, backend, LockIndex);
         Tokens = new TokenService(new ResourceStore<ProvisionToken>(backend, "/tokens/", "token", ResourceSerializers.Token), Audit, time);
@@ -53,6 +55,9 @@ public sealed class AuthServer : IAsyncDisposable
     public IdentityVerifier Verifier { get; }
     public RoleService Roles { get; }
     public UserService Users { get; }
+
+    /// <summary>SSO connectors (github, oidc, saml) as resources; logins through them come in a later build.</summary>
+    public ConnectorService Connectors { get; }
     public LoginService Login { get; }
     public TokenService Tokens { get; }
     public HostService Hosts { get; }

@@ -28,6 +28,7 @@ public static class AuthApi
         WatchEndpoints.Map(v1, context);
         WebSessionEndpoints.Map(v1, context);
         LockEndpoints.Map(v1, context);
+        ConnectorEndpoints.Map(v1, context);
         HostEndpoints.Map(v1, context);
         ProxyEndpoints.Map(v1, context);
         return app;

@@ -34,7 +34,8 @@ public sealed class YamlDiagnostics
     }
 
     /// <summary>A problem found after parsing (e.g. by auth against stored state), where no file position is known.</summary>
-    public void ReportWithoutPosition(string path, string message, string? hint = null) => Report(Mark.Empty, path, message, hint);
+    public void ReportWithoutPosition(string path, string message, string? hint = null) =>
+        _problems.Add(new YamlProblem(FileName, 0, 0, path, message, hint)); // line 0: no "(line, column)" is printed
 
     /// <summary>Builds the single exception callers throw; <paramref name="what"/> names the input, e.g. "role file".</summary>
     public FerryException ToException(string what)

@@ -32,4 +32,7 @@ public enum ApiCaller
 
     /// <summary>User "erin" with the editor role (authorised for administration).</summary>
     Editor,
+
+    /// <summary>User "viv", whose role may list SSO connectors but not read them: sees them without their secrets.</summary>
+    ConnectorViewer,
 }

@@ -60,6 +60,16 @@ public sealed class AuthRouteFixture : IAsyncLifetime
         await server.Tokens.CreateAsync([SystemRoles.App], null, JoinTokenValue, null, ["dynamo"], "test", ct);
         await server.Locks.UpsertAsync(Lock(LockToDelete, "someone-else"), false, "test", ct);
 
+        // A connector of each kind to read and one to delete; a user whose role lists them but may not read secrets.
+        foreach (var kind in ResourceKinds.Connectors)
+        {
+            await server.Connectors.UpsertAsync(Connector(kind, ConnectorToRead(kind)), false, "test", ct);
+            await server.Connectors.UpsertAsync(Connector(kind, ConnectorToDelete(kind)), false, "test", ct);
+        }
+
+        await server.Roles.CreateAsync(ConnectorViewerRole, false, "test", ct);
+        await AddUserAsync("viv", [ConnectorViewerRole.Name]);
+
         // An app agent announcing two apps.
         var agentToken = await server.Tokens.CreateAsync([SystemRoles.App], null, null, null, ["dynamo", "spare"], "test", ct);
         var agentKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -104,6 +114,7 @@ public sealed class AuthRouteFixture : IAsyncLifetime
         _clients[ApiCaller.AppHostForwardingEditor] = Api.Client(appHost, forwarded: editor);
         _clients[ApiCaller.LockedEditor] = Api.Client(Api.UserCertificate("mallory", ["editor"]));
         _clients[ApiCaller.Editor] = Api.Client(editor);
+        _clients[ApiCaller.ConnectorViewer] = Api.Client(Api.UserCertificate("viv", [ConnectorViewerRole.Name]));
     }
 
     /// <summary>
@@ -126,6 +137,13 @@ public sealed class AuthRouteFixture : IAsyncLifetime
         {
             return new ApiAnswer(ConnectionRefused, e.Message);
         }
+    }
+
+    /// <summary>Sends a request with a finite answer (not a watch) and returns its status and body, success or not.</summary>
+    public async Task<ApiAnswer> SendReadingBodyAsync(ApiCaller caller, HttpRequestMessage request)
+    {
+        using var response = await _clients[caller].SendAsync(request);
+        return new ApiAnswer((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     public async Task<T> GetJsonAsync<T>(ApiCaller caller, HttpRequestMessage request)
@@ -160,6 +178,24 @@ public sealed class AuthRouteFixture : IAsyncLifetime
     {
         Metadata = new ResourceMetadata { Name = name },
         Spec = new LockSpec { Target = new LockTarget { User = user }, Message = "route tests" },
+    };
+
+    public static string ConnectorToRead(string kind) => "route-" + kind;
+
+    public static string ConnectorToDelete(string kind) => "route-" + kind + "-delete";
+
+    /// <summary>A valid connector of <paramref name="kind"/> named <paramref name="name"/>, mapping to access.</summary>
+    public static IAuthConnector Connector(string kind, string name) => kind switch
+    {
+        ResourceKinds.Github => ConnectorSamples.Github(name),
+        ResourceKinds.Oidc => ConnectorSamples.Oidc(name),
+        _ => ConnectorSamples.Saml(name, ConnectorSamples.KeyPair()),
+    };
+
+    private static readonly Role ConnectorViewerRole = new()
+    {
+        Metadata = new ResourceMetadata { Name = "connector-viewer" },
+        Spec = new RoleSpec { Allow = new RoleConditions { Rules = [new RoleRule { Resources = ResourceKinds.Connectors, Verbs = [Verbs.List] }] } },
     };
 
     public static CreateAppSessionRequest AppSessionRequest(string publicKey) => new() { AppName = "dynamo", AwsRoleArn = Arn, PublicKey = publicKey };

@@ -172,6 +172,11 @@ internal static class AuthRouteTable
         new("DELETE /v1/locks/{name}", _ => Send(HttpMethod.Delete, $"v1/locks/{AuthRouteFixture.LockToDelete}"), ApiCaller.Editor, 204, Administration),
         new("GET /v1/revocations", _ => Get("v1/revocations"), ApiCaller.ProxyHost, 200, [.. ComponentReads, new(ApiCaller.Editor, 403)]),
 
+        // SSO connectors: users by rule on each kind; no component reads them yet. Secrets need "read" besides "list".
+        .. ConnectorRoutes(ResourceKinds.Github),
+        .. ConnectorRoutes(ResourceKinds.Oidc),
+        .. ConnectorRoutes(ResourceKinds.Saml),
+
         // Proxies announce themselves; agents and proxies read the live set.
         new("PUT /v1/proxies", _ => Send(HttpMethod.Put, "v1/proxies", AuthRouteFixture.Json(new ProxyHeartbeat { HostId = "claimed", PublicAddrs = ["proxy.test:3080"] })),
             ApiCaller.ProxyHost, 200, ProxyOnly),
@@ -191,6 +196,26 @@ internal static class AuthRouteTable
         Routes.SelectMany(route => route.Refusals
             .Concat(Everywhere.Where(r => !Public.Contains(route.Route) && (r.Caller != ApiCaller.NoCertificate || !Anonymous.Contains(route.Route))))
             .Select(refusal => (route, refusal)));
+
+    /// <summary>The four routes of one connector kind. The planted connector would grant editor to a GitHub team.</summary>
+    private static AuthRoute[] ConnectorRoutes(string kind)
+    {
+        var read = AuthRouteFixture.ConnectorToRead(kind);
+        Refusal SecretsWithoutRead(string path) => new(ApiCaller.ConnectorViewer, 403, "secrets without read", _ => Get(path));
+        Refusal OtherKind() => new(ApiCaller.Editor, 400, "a body of another kind", _ => Send(HttpMethod.Put, $"v1/connectors/{kind}",
+            Resource(AuthRouteFixture.Connector(kind == ResourceKinds.Github ? ResourceKinds.Oidc : ResourceKinds.Github, "planted-other"))));
+        return
+        [
+            new($"GET /v1/connectors/{kind}", _ => Get($"v1/connectors/{kind}?with_secrets=true"), ApiCaller.Editor, 200,
+                [.. Administration, SecretsWithoutRead($"v1/connectors/{kind}?with_secrets=true")]),
+            new($"GET /v1/connectors/{kind}/{{name}}", _ => Get($"v1/connectors/{kind}/{read}?with_secrets=true"), ApiCaller.Editor, 200,
+                [.. Administration, SecretsWithoutRead($"v1/connectors/{kind}/{read}?with_secrets=true")]),
+            new($"PUT /v1/connectors/{kind}", _ => Send(HttpMethod.Put, $"v1/connectors/{kind}", Resource(AuthRouteFixture.Connector(kind, "planted-" + kind))), ApiCaller.Editor, 200,
+                [.. Administration, new(ApiCaller.ConnectorViewer, 403), OtherKind()]),
+            new($"DELETE /v1/connectors/{kind}/{{name}}", _ => Send(HttpMethod.Delete, $"v1/connectors/{kind}/{AuthRouteFixture.ConnectorToDelete(kind)}"), ApiCaller.Editor, 204,
+                [.. Administration, new(ApiCaller.ConnectorViewer, 403)]),
+        ];
+    }
 
     private static User EditorUser(string name) => new() { Metadata = new ResourceMetadata { Name = name }, Spec = new UserSpec { Roles = ["editor"] } };
 
