@@ -120,7 +120,8 @@ public sealed class AppAgent : IAsyncDisposable
             var handler = new AgentRequestHandler(
                 new CallerAuthenticator(verifier, gate, tunnelPeer),
                 gate,
-                options.Apps.ToDictionary(a => a.Name, StringComparer.Ordinal),
+                // Only what auth accepted: a request for an app it refused is not this agent's to serve (404), whatever sent it.
+                options.Apps.Where(a => agent.Serving.Contains(a.Name, StringComparer.Ordinal)).ToDictionary(a => a.Name, StringComparer.Ordinal),
                 new AccessChecker(roles),
                 forwarder,
                 new ConsoleSignIn(sts, new AwsFederation(upstream, new AwsEndpointResolver(options.Environment)), time, options.ProxyPublicAddr),

@@ -18,6 +18,7 @@ internal sealed partial class HeartbeatLoop : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
+    private IReadOnlyList<App> _accepted = [];
 
     public HeartbeatLoop(AuthClient auth, AppServiceOptions options, string hostId, ILogger logger)
     {
@@ -34,13 +35,17 @@ internal sealed partial class HeartbeatLoop : IAsyncDisposable
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var refusals = await BeatAsync(cancellationToken);
+        var refusals = await BeatAsync(_options.Apps, cancellationToken);
         if (refusals.Count == _options.Apps.Count && refusals.Count > 0)
         {
             throw refusals[0].Error;
         }
 
         Refused = refusals.Select(r => r.App).ToList();
+
+        // Only the apps auth accepted are renewed (and served): a refused one stays out until the agent restarts with a
+        // fixed config or token, rather than logging the same refusal every interval.
+        _accepted = _options.Apps.Where(a => !Refused.Contains(a.Name, StringComparer.Ordinal)).ToList();
 
         _loop = Task.Run(() => RunAsync(_stop.Token));
     }
@@ -52,7 +57,7 @@ internal sealed partial class HeartbeatLoop : IAsyncDisposable
         {
             try
             {
-                await BeatAsync(stop);
+                await BeatAsync(_accepted, stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -69,10 +74,10 @@ internal sealed partial class HeartbeatLoop : IAsyncDisposable
     public IReadOnlyList<string> Refused { get; private set; } = [];
 
     /// <summary>One heartbeat per app; returns auth's refusals (each already logged).</summary>
-    private async Task<List<(string App, FerryException Error)>> BeatAsync(CancellationToken cancellationToken)
+    private async Task<List<(string App, FerryException Error)>> BeatAsync(IReadOnlyList<App> apps, CancellationToken cancellationToken)
     {
         var refusals = new List<(string App, FerryException Error)>();
-        foreach (var app in _options.Apps)
+        foreach (var app in apps)
         {
             try
             {
@@ -108,7 +113,7 @@ internal sealed partial class HeartbeatLoop : IAsyncDisposable
             }
         }
 
-        foreach (var app in _options.Apps)
+        foreach (var app in _accepted)
         {
             try
             {
@@ -117,7 +122,7 @@ internal sealed partial class HeartbeatLoop : IAsyncDisposable
             }
             catch (Exception e)
             {
-                LogFailed(_logger, e);
+                LogUnlistFailed(_logger, app.Name, e);
             }
         }
 
@@ -126,6 +131,9 @@ internal sealed partial class HeartbeatLoop : IAsyncDisposable
 
     [LoggerMessage(EventId = 7011, Level = LogLevel.Error, Message = "Auth refused to list app {App}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string app, string reason);
+
+    [LoggerMessage(EventId = 7012, Level = LogLevel.Warning, Message = "Could not unlist app {App} on the way out; its record lapses with its heartbeat's expiry")]
+    private static partial void LogUnlistFailed(ILogger logger, string app, Exception exception);
 
     [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "App heartbeat failed; will retry")]
     private static partial void LogFailed(ILogger logger, Exception exception);

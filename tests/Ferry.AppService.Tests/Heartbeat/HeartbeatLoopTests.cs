@@ -96,6 +96,26 @@ public sealed class HeartbeatLoopTests : IAsyncLifetime
             "the heartbeat is renewed on auth's advanced clock");
     }
 
+    [Fact]
+    public async Task RefusedApp_IsNotAnnouncedAgain_WhileTheAcceptedOneIsRenewed()
+    {
+        var agent = await _auth.JoinAppAgentAsync(TestApps.Dynamo.Name);
+        using var client = _auth.Client(agent.Certificate);
+        // Wiki first: a beat that still announced it would log its refusal before renewing dynamo.
+        await using var heartbeat = new HeartbeatLoop(client, Options([TestApps.Wiki, TestApps.Dynamo], TimeSpan.FromMilliseconds(50)), agent.HostId, _log);
+        await heartbeat.StartAsync(CancellationToken.None);
+
+        _auth.Time.Advance(AppServerService.HeartbeatTtl - TimeSpan.FromSeconds(10));
+        var renewedUntil = _auth.Time.GetUtcNow() + AppServerService.HeartbeatTtl;
+        await Wait.UntilAsync(
+            async () => (await _auth.Server.AppServers.ListAsync(CancellationToken.None)).SingleOrDefault()?.Metadata.Expires == renewedUntil,
+            "the accepted app's heartbeat is renewed");
+
+        // A renewing beat has run: the refusal was logged once, at start, and wiki was never listed.
+        Assert.Single(_log.Lines, l => l.Level == LogLevel.Error);
+        Assert.Equal([TestApps.Dynamo.Name], (await _auth.Server.AppServers.ListAsync(CancellationToken.None)).Select(s => s.Spec.App.Name));
+    }
+
     private static AppServiceOptions Options(IReadOnlyList<App> apps, TimeSpan? interval = null) => new()
     {
         ProxyAddress = "unused:3080",
