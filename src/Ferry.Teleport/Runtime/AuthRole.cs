@@ -17,10 +17,12 @@ namespace Ferry.Teleport.Runtime;
 internal sealed class AuthRole : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly IAuditStore _auditStore;
 
-    private AuthRole(AuthServer server, WebApplication app, string dialAddress, LocalIdentities identities)
+    private AuthRole(AuthServer server, IAuditStore auditStore, WebApplication app, string dialAddress, LocalIdentities identities)
     {
         Server = server;
+        _auditStore = auditStore;
         _app = app;
         DialAddress = dialAddress;
         Identities = identities;
@@ -31,12 +33,18 @@ internal sealed class AuthRole : IAsyncDisposable
     /// <summary>The host certificates of this process's services, re-issued here at half-life.</summary>
     public LocalIdentities Identities { get; }
 
-    /// <summary>What /readyz asks of auth: its storage answers, and its view of locks is loaded.</summary>
+    /// <summary>What /readyz asks of auth: its storage and its audit log answer, and its view of locks is loaded.</summary>
     public IEnumerable<ReadinessCheck> Readiness =>
     [
         new("auth storage", async ct =>
         {
             await Server.Backend.GetAsync("/cluster/name", ct);
+            return null;
+        }),
+        // An auth server that cannot record what it decides should not be handed requests (every outcome is audited).
+        new("auth audit log", async ct =>
+        {
+            await _auditStore.SearchAsync(new AuditQuery { From = Server.Time.GetUtcNow(), Limit = 1 }, ct);
             return null;
         }),
         new("auth locks", _ => ValueTask.FromResult(Server.LockIndex.Ready.IsCompletedSuccessfully ? null : "the lock index has not loaded yet")),
@@ -73,7 +81,7 @@ internal sealed class AuthRole : IAsyncDisposable
         var dial = AdminIdentity.DialAddress(auth.ListenAddr.ToString());
         context.Logger.LogInformation("Auth service {Version} is starting on {Address}", Core.FerryVersion.Current, auth.ListenAddr);
         await context.Console.WriteLineAsync($"[AUTH]   Auth service {Core.FerryVersion.Current} is starting on {auth.ListenAddr}.");
-        return new AuthRole(server, app, dial, identities);
+        return new AuthRole(server, auditStore, app, dial, identities);
     }
 
     /// <summary>A host certificate for a key that never leaves this process.</summary>

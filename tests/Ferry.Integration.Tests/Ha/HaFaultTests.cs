@@ -15,6 +15,7 @@ namespace Ferry.Integration.Tests.Ha;
 public sealed partial class HaFaultTests : IClassFixture<HaClusterFixture>
 {
     private static readonly TimeSpan MaxOutage = TimeSpan.FromSeconds(5);
+    private const string PostgresRole = Ferry.Storage.Tests.Postgres.PostgresCluster.Role;
 
     /// <summary>How long calls are watched after a fault: longer than the bound, so a longer outage cannot hide.</summary>
     private static readonly TimeSpan Observation = TimeSpan.FromSeconds(8);
@@ -219,6 +220,31 @@ public sealed partial class HaFaultTests : IClassFixture<HaClusterFixture>
         }
 
         await AssertLoginWorksAsync(user);
+    }
+
+    [Fact]
+    public async Task AuditDatabaseUnreachable_AuthTurnsNotReady_AndReadyAgainWhenItIsBack()
+    {
+        var auth = _ha.Auths[0];
+        using var http = new HttpClient();
+        var database = _ha.AuditDatabase;
+        await _ha.Postgres.AdminAsync("postgres", $"REVOKE CONNECT ON DATABASE {database} FROM PUBLIC; REVOKE CONNECT ON DATABASE {database} FROM {PostgresRole};");
+        try
+        {
+            await _ha.Postgres.TerminateAsync(auth.Name + "-audit");
+            await WaitForAsync(async () =>
+            {
+                using var ready = await http.GetAsync($"http://127.0.0.1:{auth.DiagPort}/readyz");
+                var body = await ready.Content.ReadAsStringAsync();
+                return ready.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && body.Contains("\"name\":\"auth audit log\",\"ok\":false", StringComparison.Ordinal);
+            }, $"{auth.Name} to report its audit log unreachable");
+        }
+        finally
+        {
+            await _ha.Postgres.AdminAsync("postgres", $"GRANT CONNECT ON DATABASE {database} TO {PostgresRole};");
+        }
+
+        await auth.WaitReadyAsync(TimeSpan.FromSeconds(30));
     }
 
     /// <summary>

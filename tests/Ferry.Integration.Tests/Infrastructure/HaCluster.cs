@@ -29,6 +29,9 @@ internal sealed partial class HaCluster : IAsyncDisposable
     public int WebBalancerPort { get; }
     public string ProxyAddress => $"127.0.0.1:{WebBalancerPort}";
     public PostgresCluster Postgres => _postgres;
+
+    /// <summary>The audit log's database (its own, as docs/deploy-ha.md sets it up).</summary>
+    public string AuditDatabase { get; private set; } = "";
     public AwsSandbox Sandbox { get; private set; } = null!;
     public Haproxy Balancer { get; private set; } = null!;
 
@@ -99,6 +102,7 @@ internal sealed partial class HaCluster : IAsyncDisposable
         await _postgres.InitializeAsync();
         var backendDb = await _postgres.CreateDatabaseAsync("ferry_backend");
         var auditDb = await _postgres.CreateDatabaseAsync("ferry_audit");
+        AuditDatabase = auditDb;
         Sandbox = await AwsSandbox.StartAsync(Path.Combine(Directory, "aws"));
 
         for (var i = 1; i <= 2; i++)
