@@ -17,8 +17,20 @@ public sealed record AuthServiceConfig
 
 public sealed record AuthenticationConfig
 {
-    /// <summary>Only local users for now.</summary>
-    public string Type { get; init; } = "local";
+    public const string Local = "local";
+
+    /// <summary>The login types Teleport names: local users, or a github, oidc or saml connector.</summary>
+    public static readonly IReadOnlyList<string> Types = [Local, "github", "oidc", "saml"];
+
+    /// <summary>
+    /// How users log in by default. Anything but local is read (and its connector named) but the daemon refuses to
+    /// start with it, since logins through connectors are not in this build yet (docs/config-reference.md).
+    /// </summary>
+    public string Type { get; init; } = Local;
+
+    /// <summary>The connector (metadata.name of a github, oidc or saml resource) a non-local type logs in through.</summary>
+    public string? ConnectorName { get; init; }
+
     /// <summary>off or otp.</summary>
     public string SecondFactor { get; init; } = ConfigDefaults.SecondFactor;
 }

@@ -184,6 +184,27 @@ public sealed class FileConfigTests
         Assert.Equal("console.teleport.example.com", app.ToApp("ignored.example.com").Spec.PublicAddr);
     }
 
+    [Theory]
+    [InlineData("github", "github")]
+    [InlineData("OIDC", "oidc")]
+    [InlineData("saml", "saml")]
+    public void Parse_SsoAuthenticationType_ReadsTheTypeAndTheConnector(string written, string type)
+    {
+        var config = Parse($"version: v3\nauth_service:\n  authentication:\n    type: {written}\n    connector_name: my-{type}\n");
+
+        Assert.Equal(type, config.Auth.Authentication.Type);
+        Assert.Equal($"my-{type}", config.Auth.Authentication.ConnectorName);
+    }
+
+    [Fact]
+    public void Parse_NoAuthentication_IsLocalWithoutAConnector()
+    {
+        var config = Parse("version: v3\nauth_service:\n  cluster_name: example\n");
+
+        Assert.Equal(AuthenticationConfig.Local, config.Auth.Authentication.Type);
+        Assert.Null(config.Auth.Authentication.ConnectorName);
+    }
+
     public static TheoryData<string, string[]> ErrorCases => new()
     {
         // yaml, fragments that must all appear in one problem line (path, line, and the hint)
@@ -198,7 +219,11 @@ public sealed class FileConfigTests
         { "version: v3\nssh_service:\n  enabled: on\n", ["Ferry does not provide SSH access at ssh_service.enabled (line 3", "set ssh_service.enabled: off"] },
         { "version: v3\ndb_service:\n  enabled: yes\n", ["Ferry does not provide db access", "db_service.enabled: off"] },
         { "version: v3\nauth_service:\n  authentication:\n    second_factor: webauthn\n", ["second_factor \"webauthn\" is not supported by Ferry yet", "use second_factor: otp"] },
-        { "version: v3\nauth_service:\n  authentication:\n    type: github\n", ["authentication type \"github\" is not supported by Ferry yet", "auth_service.authentication.type (line 4"] },
+        { "version: v3\nauth_service:\n  authentication:\n    type: github\n", ["type github needs connector_name at auth_service.authentication.connector_name (line 4", "e.g. connector_name: github"] },
+        { "version: v3\nauth_service:\n  authentication:\n    type: ldap\n", ["unsupported value \"ldap\" at auth_service.authentication.type (line 4", "github, local, oidc, saml"] },
+        { "version: v3\nauth_service:\n  authentication:\n    type: local\n    connector_name: okta\n", ["connector_name applies to type github, oidc or saml at auth_service.authentication.connector_name (line 5"] },
+        { "version: v3\nauth_service:\n  authentication:\n    type: saml\n    connector_name: my saml\n", ["invalid connector name \"my saml\" at auth_service.authentication.connector_name (line 5"] },
+        { "version: v3\nauth_service:\n  authentication:\n    type: oidc\n    conector_name: okta\n", ["unknown key \"conector_name\"", "did you mean \"connector_name\"?"] },
         { "version: v3\nteleport:\n  log:\n    severity: LOUD\n", ["unsupported value \"LOUD\" at teleport.log.severity (line 4", "DEBUG, ERROR, INFO, WARN, WARNING"] },
         { "version: v3\nteleport:\n  storage:\n    type: dynamodb\n", ["storage type \"dynamodb\" is not supported", "use type: sqlite or type: postgresql"] },
         { "version: v3\nteleport:\n  storage:\n    type: postgresql\n", ["postgresql storage needs a connection string", "add conn_string:"] },

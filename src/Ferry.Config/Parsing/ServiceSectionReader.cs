@@ -1,3 +1,4 @@
+using Ferry.Core.Resources.Codec;
 using Ferry.Core.Yaml;
 
 namespace Ferry.Config.Parsing;
@@ -72,10 +73,19 @@ internal static class ServiceSectionReader
         {
             return new AuthenticationConfig();
         }
-        var type = map.String("type") ?? "local";
-        if (type != "local")
+        var type = ConfigValues.OneOf(map, "type", AuthenticationConfig.Local, [.. AuthenticationConfig.Types]) ?? AuthenticationConfig.Local;
+        var connectorName = map.String("connector_name");
+        if (type != AuthenticationConfig.Local && string.IsNullOrEmpty(connectorName))
         {
-            ConfigValues.NotSupported(map, "type", $"authentication type \"{type}\"", "use type: local (SSO connectors come later)");
+            map.Report("connector_name", $"type {type} needs connector_name", $"name the {type} connector users log in through, e.g. connector_name: {type}");
+        }
+        else if (type == AuthenticationConfig.Local && connectorName is not null)
+        {
+            map.Report("connector_name", "connector_name applies to type github, oidc or saml", "remove connector_name, or set the type of its connector");
+        }
+        else if (!string.IsNullOrEmpty(connectorName) && ResourceNames.CheckConnectorName(connectorName) is { } nameError)
+        {
+            map.Report("connector_name", nameError.Message, nameError.Hint);
         }
         var secondFactor = map.String("second_factor") ?? ConfigDefaults.SecondFactor;
         // YAML 1.1 turns a bare `off` into a boolean, which Teleport reads back as "off"; accept both spellings.
@@ -96,7 +106,7 @@ internal static class ServiceSectionReader
         {
             ConfigValues.NotSupported(map, "webauthn", "WebAuthn", "remove the webauthn block and use second_factor: otp");
         }
-        var config = new AuthenticationConfig { Type = type, SecondFactor = secondFactor };
+        var config = new AuthenticationConfig { Type = type, ConnectorName = connectorName, SecondFactor = secondFactor };
         map.Finish();
         return config;
     }

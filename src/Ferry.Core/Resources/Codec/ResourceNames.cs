@@ -46,11 +46,11 @@ public static partial class ResourceNames
             ? null
             : ($"invalid lock name \"{name}\"", "use letters, digits, '.', '_' and '-' (tctl lock picks a UUID for you)");
 
-    /// <summary>Connector names (also auth_service.authentication.connector_name): DNS-like, as role names.</summary>
-    public static string? ValidateConnectorName(string name) => Join(CheckConnectorName(name));
-
-    /// <summary>Connector names appear in URLs (the SAML ACS path) and in tsh login --auth=NAME, so they are DNS-like.</summary>
-    internal static (string Message, string Hint)? CheckConnectorName(string name) =>
+    /// <summary>
+    /// Connector names appear in URLs (the SAML ACS path) and in tsh login --auth=NAME, so they are DNS-like. Public in
+    /// the split form for the config reader, which prints file positions between the problem and the fix too.
+    /// </summary>
+    public static (string Message, string Hint)? CheckConnectorName(string name) =>
         RoleName().IsMatch(name) && name.Length <= 253
             ? null
             : ($"invalid connector name \"{name}\"", "use letters, digits, '.', '_' and '-', starting and ending with a letter or digit (e.g. \"github\" or \"okta\")");
