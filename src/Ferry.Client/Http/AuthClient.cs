@@ -106,6 +106,20 @@ public sealed class AuthClient : IDisposable
     public Task DeleteLockAsync(string name, CancellationToken ct) => _api.SendAsync(HttpMethod.Delete, "locks/" + Escape(name), ct);
 
     /// <summary>Cluster components only: the users whose older certificates are revoked.</summary>
+    /// <summary>Connectors of one kind (github, oidc, saml); secrets only with <paramref name="withSecrets"/>.</summary>
+    public async Task<IReadOnlyList<IAuthConnector>> ListConnectorsAsync(string kind, bool withSecrets, CancellationToken ct) =>
+        ResourceLists.Deserialize<IAuthConnector>(await _api.GetBytesAsync($"connectors/{Escape(kind)}?with_secrets={Flag(withSecrets)}", ct));
+
+    public async Task<IAuthConnector> GetConnectorAsync(string kind, string name, bool withSecrets, CancellationToken ct) =>
+        ResourceJson.Deserialize<IAuthConnector>(await _api.GetBytesAsync($"connectors/{Escape(kind)}/{Escape(name)}?with_secrets={Flag(withSecrets)}", ct));
+
+    public async Task<IAuthConnector> PutConnectorAsync(IAuthConnector connector, bool force, CancellationToken ct) =>
+        ResourceJson.Deserialize<IAuthConnector>(await _api.SendBytesAsync(
+            HttpMethod.Put, $"connectors/{Escape(connector.ResourceKind)}?force={Flag(force)}", ResourceJson.SerializeToUtf8Bytes(connector), ct));
+
+    public Task DeleteConnectorAsync(string kind, string name, CancellationToken ct) =>
+        _api.SendAsync(HttpMethod.Delete, $"connectors/{Escape(kind)}/{Escape(name)}", ct);
+
     public Task<List<UserRevocation>> ListRevocationsAsync(CancellationToken ct) => _api.GetAsync<List<UserRevocation>>("revocations", ct);
 
     public Task<ProxyHeartbeat> ProxyHeartbeatAsync(ProxyHeartbeat heartbeat, CancellationToken ct) =>

@@ -73,6 +73,10 @@ internal static class CreateCommand
             case AccessLock accessLock:
                 var stored = await client.PutLockAsync(accessLock, force, ct);
                 return $"lock \"{stored.Name}\" has been {(force ? "created or updated" : "created")}";
+            case IAuthConnector connector:
+                // Secrets the file leaves out (tctl get prints none without --with-secrets) keep their stored values.
+                await client.PutConnectorAsync(connector, force, ct);
+                return $"authentication connector \"{connector.Metadata.Name}\" has been {(force ? "created or updated" : "created")}";
             default:
                 throw FerryException.BadParameter($"tctl create does not handle {resource.GetType().Name} resources");
         }

@@ -12,9 +12,9 @@ internal static class GetCommand
 {
     public static Command Build(TctlContext context)
     {
-        var reference = new Argument<string>("resource") { Description = "KIND or KIND/NAME, e.g. roles, role/access, users/alice, tokens" };
+        var reference = new Argument<string>("resource") { Description = "KIND or KIND/NAME, e.g. roles, role/access, users/alice, tokens, github/github" };
         var format = OutputFormats.Option("yaml");
-        var withSecrets = new Option<bool>("--with-secrets") { Description = "Include secrets in the output (join token values); needs \"read\" on them" };
+        var withSecrets = new Option<bool>("--with-secrets") { Description = "Include secrets in the output (join token values, connector client secrets and private keys); needs \"read\" on them" };
         var command = new Command("get", "Print cluster resources") { reference, format, withSecrets };
         command.SetAction(async (parse, ct) =>
         {
@@ -40,6 +40,8 @@ internal static class GetCommand
             : throw Core.Errors.FerryException.NotFound($"token \"{name}\" not found"),
         (ResourceKinds.Lock, null) => (await client.ListLocksAsync(ct)).Cast<IResource>().ToList(),
         (ResourceKinds.Lock, { } name) => [await client.GetLockAsync(name, ct)],
+        (ResourceKinds.Github or ResourceKinds.Oidc or ResourceKinds.Saml, null) => (await client.ListConnectorsAsync(target.Kind, withSecrets, ct)).Cast<IResource>().ToList(),
+        (ResourceKinds.Github or ResourceKinds.Oidc or ResourceKinds.Saml, { } name) => [await client.GetConnectorAsync(target.Kind, name, withSecrets, ct)],
         _ => [],
     };
 
@@ -78,6 +80,10 @@ internal static class GetCommand
                 break;
             case ResourceKinds.Lock:
                 LockCommand.WriteTable(output, resources.Cast<AccessLock>());
+                break;
+            case ResourceKinds.Github or ResourceKinds.Oidc or ResourceKinds.Saml:
+                TableWriter.Write(output, ["Name", "Display", "Mappings"], resources.Cast<IAuthConnector>().Select(c => (IReadOnlyList<string>)
+                    [c.Metadata.Name, c.Display ?? "", string.Join("; ", c.RoleMappings.Select(m => $"{m.Place}: {string.Join(",", m.Roles)}"))]));
                 break;
         }
     }

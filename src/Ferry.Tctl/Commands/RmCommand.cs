@@ -34,13 +34,18 @@ internal static class RmCommand
                 case ResourceKinds.Lock:
                     await client.DeleteLockAsync(target.Name, ct);
                     break;
+                case ResourceKinds.Github or ResourceKinds.Oidc or ResourceKinds.Saml:
+                    await client.DeleteConnectorAsync(target.Kind, target.Name, ct);
+                    break;
             }
 
             await context.Console.Out.WriteLineAsync(target.Kind == ResourceKinds.Token
                 ? "token has been deleted"
-                : $"{target.Kind} \"{target.Name}\" has been deleted");
+                : $"{Noun(target.Kind)} \"{target.Name}\" has been deleted");
             return 0;
         });
         return command;
     }
+
+    private static string Noun(string kind) => ResourceKinds.Connectors.Contains(kind) ? kind + " connector" : kind;
 }
