@@ -5,6 +5,7 @@ using Ferry.Auth.Connectors;
 using Ferry.Auth.Hosts;
 using Ferry.Auth.Locks;
 using Ferry.Auth.Roles;
+using Ferry.Auth.Sso;
 using Ferry.Auth.Storage;
 using Ferry.Auth.Tokens;
 using Ferry.Auth.Users;
@@ -45,7 +46,12 @@ public sealed class AuthServer : IAsyncDisposable
         Locks = new LockService(backend, Audit, time);
         AppSessions = new AppSessionService(AppServers, Roles, Issuer, Audit, backend, time);
         WebSessions = new WebSessionService(Login, Roles, backend, Audit);
+        _idpHttp = new IdpHttp();
+        Sso = new SsoService(
+            Connectors, new SsoRequestStore(backend), SsoFlows.All(_idpHttp, backend, time), Roles, Users, Login, WebSessions, Audit, options, time);
     }
+
+    private readonly IdpHttp _idpHttp;
 
     public IBackend Backend { get; }
     public AuthServerOptions Options { get; }
@@ -56,7 +62,7 @@ public sealed class AuthServer : IAsyncDisposable
     public RoleService Roles { get; }
     public UserService Users { get; }
 
-    /// <summary>SSO connectors (github, oidc, saml) as resources; logins through them come in a later build.</summary>
+    /// <summary>SSO connectors (github, oidc, saml) as resources; <see cref="Sso"/> logs users in through them.</summary>
     public ConnectorService Connectors { get; }
     public LoginService Login { get; }
     public TokenService Tokens { get; }
@@ -68,6 +74,9 @@ public sealed class AuthServer : IAsyncDisposable
     public AppServerService AppServers { get; }
     public AppSessionService AppSessions { get; }
     public WebSessionService WebSessions { get; }
+
+    /// <summary>Logins through the github, oidc and saml connectors (docs/sso.md).</summary>
+    public SsoService Sso { get; }
 
     public string ClusterName => Options.ClusterName;
 
@@ -83,5 +92,9 @@ public sealed class AuthServer : IAsyncDisposable
         return server;
     }
 
-    public ValueTask DisposeAsync() => LockIndex.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _idpHttp.Dispose();
+        return LockIndex.DisposeAsync();
+    }
 }

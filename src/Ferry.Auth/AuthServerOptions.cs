@@ -7,6 +7,12 @@ public sealed record AuthServerOptions
 
     public SecondFactorMode SecondFactor { get; init; } = SecondFactorMode.Off;
 
+    /// <summary>auth_service.authentication.type: local, github, oidc or saml; tsh login without --auth uses it.</summary>
+    public string AuthenticationType { get; init; } = "local";
+
+    /// <summary>auth_service.authentication.connector_name: the connector of a connector type.</summary>
+    public string? DefaultConnector { get; init; }
+
     /// <summary>The proxy's public address (host:port) used in signup links; the first one wins.</summary>
     public IReadOnlyList<string> ProxyPublicAddrs { get; init; } = [];
 

@@ -29,6 +29,7 @@ public static class AuthApi
         WebSessionEndpoints.Map(v1, context);
         LockEndpoints.Map(v1, context);
         ConnectorEndpoints.Map(v1, context);
+        SsoEndpoints.Map(v1, context);
         HostEndpoints.Map(v1, context);
         ProxyEndpoints.Map(v1, context);
         return app;

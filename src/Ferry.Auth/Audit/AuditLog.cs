@@ -40,6 +40,9 @@ public sealed class AuditLog
     }
 
     /// <summary>Builds an event with id, time, code and cluster filled in.</summary>
+    /// <summary>Set in an exception's Data once its outcome is in the audit log, so a caller up the stack does not log it twice.</summary>
+    public const string AuditedKey = "ferry.audited";
+
     public AuditEvent NewEvent(string type, string? actor, bool success = true, string? error = null) => new()
     {
         Type = type,

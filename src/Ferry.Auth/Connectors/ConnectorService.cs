@@ -15,7 +15,7 @@ namespace Ferry.Auth.Connectors;
 /// SSO connectors (tctl create/get/rm github, oidc, saml), stored under <c>/connectors/KIND/NAME</c>. A connector is
 /// stored whole or not at all: the codec's checks, the secrets it lacks and the roles it maps to are all checked, and
 /// every problem is reported together, before anything is written. Secrets left out of a file (as <c>tctl get</c>
-/// prints it) are kept from the stored connector. Logging in through a connector is not part of this build yet.
+/// prints it) are kept from the stored connector. Logins through them: src/Ferry.Auth/Sso/SsoService.cs.
 /// </summary>
 public sealed class ConnectorService
 {

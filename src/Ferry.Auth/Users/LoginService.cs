@@ -153,32 +153,56 @@ public sealed class LoginService
             $"or ask an administrator to run tctl users reset {shown}");
     }
 
-    private async ValueTask<LoginResponse> IssueAsync(LoginRequest request, User user, string? remoteAddr, DateTimeOffset now, CancellationToken cancellationToken)
+    private ValueTask<LoginResponse> IssueAsync(LoginRequest request, User user, string? remoteAddr, DateTimeOffset now, CancellationToken cancellationToken) =>
+        IssueAsync(user, request.PublicKey, request.Ttl, null, remoteAddr, now, e => e.Set("method", "local"), cancellationToken);
+
+    /// <summary>
+    /// The certificate for a user a single sign-on connector vouched for (docs/sso.md): same lifetime rules and lock
+    /// check as a password login, also capped by <paramref name="sessionEnds"/> when the identity provider set one.
+    /// </summary>
+    internal ValueTask<LoginResponse> IssueForSsoAsync(
+        User user, string publicKey, TimeSpan? ttl, DateTimeOffset? sessionEnds, string? remoteAddr, Action<AuditEvent> describe, CancellationToken cancellationToken)
+    {
+        CertIssuer.ParsePublicKey(publicKey);
+        return IssueAsync(user, publicKey, ttl, sessionEnds, remoteAddr, _time.GetUtcNow(), describe, cancellationToken);
+    }
+
+    private async ValueTask<LoginResponse> IssueAsync(
+        User user, string publicKey, TimeSpan? ttl, DateTimeOffset? notAfter, string? remoteAddr, DateTimeOffset now, Action<AuditEvent> describe, CancellationToken cancellationToken)
     {
         var roleSet = await _roles.RoleSetAsync(user.Spec.Roles, user.Spec.Traits, cancellationToken);
-        var requested = request.Ttl is { } ttl && ttl > TimeSpan.Zero ? ttl : _options.DefaultUserCertTtl;
+        var requested = ttl is { } t && t > TimeSpan.Zero ? t : _options.DefaultUserCertTtl;
         var granted = requested < roleSet.MaxSessionTtl ? requested : roleSet.MaxSessionTtl;
+        var expires = now + granted;
+        if (notAfter is { } limit && limit < expires)
+        {
+            expires = limit;
+        }
+
         var identity = new FerryIdentity
         {
             Kind = IdentityKind.User,
             Username = user.Name,
             Roles = user.Spec.Roles,
             Traits = user.Spec.Traits,
-            Expires = now + granted,
+            Expires = expires,
             ClusterName = _issuer.ClusterName,
         };
         // An administrator's lock is checked once the credentials are right: its message is for the user, not for anyone
         // who types the name. (A revocation covers only certificates issued before it, so it never refuses a new login.)
         if (_locks.Refusal(identity with { Issued = now }) is { } locked)
         {
-            await EmitFailureAsync(user.Name, remoteAddr, locked.Message, cancellationToken);
+            var failure = _audit.NewEvent(EventTypes.UserLogin, user.Name, success: false, error: locked.Message).Set("addr.remote", remoteAddr);
+            describe(failure);
+            await _audit.EmitAsync(failure, cancellationToken);
+            locked.Data[AuditLog.AuditedKey] = true;
             throw locked;
         }
 
-        using var certificate = _issuer.IssueUser(request.PublicKey, identity);
-        await _audit.EmitAsync(
-            _audit.NewEvent(EventTypes.UserLogin, user.Name).Set("method", "local").Set("addr.remote", remoteAddr).Set("expires", identity.Expires),
-            cancellationToken);
+        using var certificate = _issuer.IssueUser(publicKey, identity);
+        var success = _audit.NewEvent(EventTypes.UserLogin, user.Name).Set("addr.remote", remoteAddr).Set("expires", identity.Expires);
+        describe(success);
+        await _audit.EmitAsync(success, cancellationToken);
         return new LoginResponse
         {
             Username = user.Name,

@@ -96,6 +96,40 @@ public sealed class UserService
             otpSecret is null ? null : Totp.OtpAuthUri(otpSecret, user.Name, _options.ClusterName));
     }
 
+    /// <summary>
+    /// The user a single sign-on login vouched for (docs/sso.md): created or updated with the mapped roles and the
+    /// provider's traits, marked with its connector, and expiring with the session it starts. A local user of the same
+    /// name is never taken over: it keeps its password and the login is refused.
+    /// </summary>
+    public async ValueTask<User> UpsertSsoAsync(string name, UserConnectorRef connector, IReadOnlyList<string> roles,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> traits, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        await _roles.RequireExistAsync(roles, cancellationToken);
+        var existing = await _store.GetAsync(name, cancellationToken);
+        if (existing is { IsSso: false })
+        {
+            throw FerryException.AccessDenied(
+                $"a local user named \"{name}\" exists, and a {connector.Type} login cannot take it over; an administrator can remove it (tctl users rm {name}) if it should log in through {connector.Id}");
+        }
+
+        var now = _time.GetUtcNow();
+        var user = new User
+        {
+            Metadata = new ResourceMetadata { Name = name, Expires = expires },
+            Spec = new UserSpec
+            {
+                Roles = roles,
+                Traits = traits,
+                CreatedBy = new UserCreatedBy { Time = existing?.Spec.CreatedBy?.Time ?? now, User = "system", Connector = connector },
+            },
+        };
+        var stored = await _store.UpsertAsync(user, cancellationToken);
+        await _audit.EmitAsync(
+            _audit.NewEvent(existing is null ? EventTypes.UserCreate : EventTypes.UserUpdate, "system").Set("name", name).Set("roles", roles).Set("connector", connector.Id),
+            cancellationToken);
+        return stored;
+    }
+
     /// <summary>tctl create [-f] for a user resource: roles and traits change, credentials stay.</summary>
     public async ValueTask<User> PutAsync(User user, bool force, string actor, CancellationToken cancellationToken)
     {
@@ -146,7 +180,10 @@ public sealed class UserService
     /// <summary>Clears the password, second factor and lock, and returns a reset link.</summary>
     public async ValueTask<SignupToken> ResetAsync(string name, string actor, CancellationToken cancellationToken)
     {
-        await _store.RequireAsync(name, cancellationToken);
+        if ((await _store.RequireAsync(name, cancellationToken)).IsSso)
+        {
+            throw FerryException.BadParameter($"user \"{name}\" logs in through single sign-on and has no password to reset; change its access at the identity provider or in the connector's mappings");
+        }
         var signup = NewSignupToken(name, SignupKind.Reset, _time.GetUtcNow());
         await Backend.AtomicWriteAsync(
             [new Condition.MustExist(_store.KeyOf(name))],

@@ -42,6 +42,12 @@ public sealed class WebSessionService
             new LoginRequest { User = request.User, Password = request.Password, OtpCode = request.OtpCode, PublicKey = request.PublicKey },
             remoteAddr,
             cancellationToken);
+        return await CreateFromLoginAsync(login, cancellationToken);
+    }
+
+    /// <summary>A browser session holding a certificate just issued (by a password login, or a single sign-on login).</summary>
+    public async ValueTask<CreateWebSessionResponse> CreateFromLoginAsync(LoginResponse login, CancellationToken cancellationToken)
+    {
         using var certificate = X509Certificate2.CreateFromPem(login.CertPem);
         var identity = IdentityCodec.Decode(certificate);
         var roleSet = await _roles.RoleSetAsync(identity.Roles, identity.Traits, cancellationToken);

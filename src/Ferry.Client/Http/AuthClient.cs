@@ -166,6 +166,14 @@ public sealed class AuthClient : IDisposable
     public Task<CreateWebSessionResponse> CreateWebSessionAsync(CreateWebSessionRequest request, CancellationToken ct) =>
         _api.SendJsonAsync<CreateWebSessionResponse>(HttpMethod.Post, "web_sessions", request, ct);
 
+    public Task<SsoConnectorsResponse> ListSsoConnectorsAsync(CancellationToken ct) => _api.GetAsync<SsoConnectorsResponse>("sso/connectors", ct);
+
+    public Task<SsoLoginStartResponse> BeginWebSsoAsync(SsoWebLoginRequest request, CancellationToken ct) =>
+        _api.SendJsonAsync<SsoLoginStartResponse>(HttpMethod.Post, "sso/web", request, ct);
+
+    public Task<SsoCallbackResponse> CompleteSsoAsync(SsoCallbackRequest request, CancellationToken ct) =>
+        _api.SendJsonAsync<SsoCallbackResponse>(HttpMethod.Post, "sso/callback", request, ct);
+
     public Task<WebSessionRecord> GetWebSessionAsync(string id, CancellationToken ct) => _api.GetAsync<WebSessionRecord>("web_sessions/" + Escape(id), ct);
 
     public Task<List<WebSessionRecord>> ListWebSessionsAsync(CancellationToken ct) => _api.GetAsync<List<WebSessionRecord>>("web_sessions", ct);

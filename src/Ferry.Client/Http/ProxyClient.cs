@@ -23,6 +23,11 @@ public sealed class ProxyClient : IDisposable
     public Task<LoginResponse> LoginAsync(LoginRequest request, CancellationToken ct) =>
         _api.SendJsonAsync<LoginResponse>(HttpMethod.Post, "login", request, ct);
 
+    public Task<SsoConnectorsResponse> ListSsoConnectorsAsync(CancellationToken ct) => _api.GetAsync<SsoConnectorsResponse>("sso/connectors", ct);
+
+    public Task<SsoLoginStartResponse> BeginConsoleSsoAsync(SsoConsoleLoginRequest request, CancellationToken ct) =>
+        _api.SendJsonAsync<SsoLoginStartResponse>(HttpMethod.Post, "sso/console", request, ct);
+
     public Task<JoinResponse> JoinAsync(JoinRequest request, CancellationToken ct) =>
         _api.SendJsonAsync<JoinResponse>(HttpMethod.Post, "join", request, ct);
 

@@ -35,6 +35,38 @@ public sealed class LoginFlow
                 Ttl = ttl,
             },
             cancellationToken);
+        return await SaveAsync(proxyAddress, key, response, insecure, cancellationToken);
+    }
+
+    /// <summary>
+    /// tsh login --auth=NAME: a browser login through a single sign-on connector (docs/sso.md). The proxy answers with
+    /// the identity provider's URL, which <paramref name="showUrl"/> prints (and may open); the browser comes back to
+    /// this process's loopback listener with the certificate sealed for it.
+    /// </summary>
+    public async Task<Profile> LoginSsoAsync(
+        string proxyAddress, string connector, Func<Uri, Task> showUrl, TimeSpan? ttl, bool insecure, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var proxy = new ProxyClient(proxyAddress, new ServerTrust(insecure, null));
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var listener = SsoCallbackListener.Start();
+        var started = await proxy.BeginConsoleSsoAsync(
+            new SsoConsoleLoginRequest
+            {
+                Connector = connector,
+                PublicKey = key.ExportSubjectPublicKeyInfoPem(),
+                ClientRedirectUrl = listener.RedirectUrl,
+                SealKey = listener.SealKey,
+                Ttl = ttl,
+                ProxyAddr = proxyAddress,
+            },
+            cancellationToken);
+        await showUrl(new Uri(started.RedirectUrl));
+        var response = await listener.WaitAsync(timeout, cancellationToken);
+        return await SaveAsync(proxyAddress, key, response, insecure, cancellationToken);
+    }
+
+    private async Task<Profile> SaveAsync(string proxyAddress, ECDsa key, LoginResponse response, bool insecure, CancellationToken cancellationToken)
+    {
         // --insecure covers this login only: later connections verify the proxy with what was learnt here (or system roots).
         var profile = new Profile { ProxyAddress = proxyAddress, Username = response.Username, ClusterName = response.ClusterName };
         var previousApps = _store.Current() is { } previous && previous.ProxyHost == profile.ProxyHost && previous.Username == profile.Username

@@ -30,7 +30,9 @@ public sealed class RoleSet
         IReadOnlyDictionary<string, IReadOnlyList<string>>? externalTraits = null)
     {
         Roles = roles.ToList();
-        _roles = Roles.Select(r => new ExpandedRole(r, internalTraits ?? NoTraits, externalTraits ?? NoTraits)).ToList();
+        // As in Teleport, {{external.NAME}} reads the user's traits too when no separate map is given: an SSO user's traits
+        // are what the identity provider said (docs/sso.md), a local user's are what an administrator set.
+        _roles = Roles.Select(r => new ExpandedRole(r, internalTraits ?? NoTraits, externalTraits ?? internalTraits ?? NoTraits)).ToList();
         MaxSessionTtl = Roles.Count == 0
             ? DefaultMaxSessionTtl
             : Roles.Min(r => r.Spec.Options.MaxSessionTtl is { } ttl && ttl > TimeSpan.Zero ? ttl : DefaultMaxSessionTtl);

@@ -13,6 +13,9 @@ public sealed record User : IResource
 
     public string Name => Metadata.Name;
 
+    /// <summary>Made by a single sign-on connector: logs in only through it, never with a password.</summary>
+    public bool IsSso => Spec.CreatedBy?.Connector is not null;
+
     string IResource.ResourceKind => Kind;
 }
 
@@ -29,6 +32,20 @@ public sealed record UserCreatedBy
 {
     public DateTimeOffset Time { get; init; }
     public string User { get; init; } = "";
+
+    /// <summary>Set for users a single sign-on connector made (Teleport's <c>created_by.connector</c>); they have no password.</summary>
+    public UserConnectorRef? Connector { get; init; }
+}
+
+/// <summary>The connector that made a user and who the identity provider said they are.</summary>
+public sealed record UserConnectorRef
+{
+    /// <summary><c>github</c>, <c>oidc</c> or <c>saml</c>.</summary>
+    public string Type { get; init; } = "";
+    /// <summary>The connector's name.</summary>
+    public string Id { get; init; } = "";
+    /// <summary>The identity provider's subject (GitHub login, OIDC sub, SAML NameID).</summary>
+    public string Identity { get; init; } = "";
 }
 
 public sealed record UserStatus

@@ -22,6 +22,9 @@ internal static class WebApiEndpoints
         web.MapGet("/ping", () => ApiResults.Json(ping));
         web.MapGet("/cas", () => ApiResults.Json(cas));
         web.MapPost("/login", (HttpContext http) => AuthForwarder.ForwardAsync(http, auth, "login", null));
+        // tsh login --auth=NAME: the connectors, and the start of a login whose result goes to tsh's loopback listener.
+        web.MapGet("/sso/connectors", (HttpContext http) => AuthForwarder.ForwardAsync(http, auth, "sso/connectors", null));
+        web.MapPost("/sso/console", (HttpContext http) => AuthForwarder.ForwardAsync(http, auth, "sso/console", null));
         web.MapPost("/join", (HttpContext http) => AuthForwarder.ForwardAsync(http, auth, "join", null));
         web.MapGet("/signup/{token}", (HttpContext http, string token) => AuthForwarder.ForwardAsync(http, auth, "signup/" + Uri.EscapeDataString(token), null));
         web.MapPost("/signup/{token}", (HttpContext http, string token) => AuthForwarder.ForwardAsync(http, auth, "signup/" + Uri.EscapeDataString(token), null));

@@ -14,6 +14,19 @@ public interface IWebPortal
     /// <summary>Password (+ TOTP) sign-in. Returns the new session; the caller sets <see cref="WebSession.CookieValue"/> as the session cookie.</summary>
     Task<WebSession> SignInAsync(string user, string password, string? otpCode, string? remoteAddr, CancellationToken cancellationToken);
 
+    /// <summary>The single sign-on connectors, for the sign-in page's buttons.</summary>
+    Task<SsoConnectorsResponse> ListConnectorsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts a browser login through a connector; returns the identity provider's URL. <paramref name="browserBinding"/>
+    /// is the random value this browser holds in its sign-in cookie: the answer is accepted only with it.
+    /// </summary>
+    Task<Uri> StartSsoAsync(string kind, string connector, string? returnTo, string browserBinding, CancellationToken cancellationToken);
+
+    /// <summary>The identity provider's answer: a tsh listener to send the browser to, or this browser's new session.</summary>
+    Task<SsoOutcome> CompleteSsoAsync(string kind, string? connector, IReadOnlyDictionary<string, string> parameters, string? browserBinding, string? remoteAddr,
+        CancellationToken cancellationToken);
+
     /// <summary>The live session a cookie value names, or null (unknown, expired or signed out).</summary>
     Task<WebSession?> FindSessionAsync(string? cookieValue, CancellationToken cancellationToken);
 
@@ -52,6 +65,9 @@ public sealed record WebSession
     /// <summary>Whether the user's roles allow reading the audit log (shows the Audit link).</summary>
     public bool CanReadAudit { get; init; }
 }
+
+/// <summary>The end of a single sign-on login: either <see cref="ClientRedirect"/> (tsh) or <see cref="Session"/> (this browser).</summary>
+public sealed record SsoOutcome(Uri? ClientRedirect, WebSession? Session, string? ReturnTo);
 
 public sealed record AuditSearch
 {

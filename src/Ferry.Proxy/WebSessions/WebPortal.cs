@@ -57,6 +57,44 @@ internal sealed class WebPortal : IWebPortal
         return ToSession(created.Session, created.Session.Id + "." + created.Secret);
     }
 
+    public Task<SsoConnectorsResponse> ListConnectorsAsync(CancellationToken cancellationToken) => _auth.Auth.ListSsoConnectorsAsync(cancellationToken);
+
+    public async Task<Uri> StartSsoAsync(string kind, string connector, string? returnTo, string browserBinding, CancellationToken cancellationToken)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var started = await _auth.Auth.BeginWebSsoAsync(
+            new SsoWebLoginRequest
+            {
+                Kind = kind,
+                Connector = connector,
+                PublicKey = key.ExportSubjectPublicKeyInfoPem(),
+                BrowserBindingHash = Secrets.Hash(browserBinding),
+                ReturnTo = returnTo,
+                ProxyAddr = _publicAddr,
+            },
+            cancellationToken);
+        return new Uri(started.RedirectUrl);
+    }
+
+    public async Task<SsoOutcome> CompleteSsoAsync(string kind, string? connector, IReadOnlyDictionary<string, string> parameters, string? browserBinding,
+        string? remoteAddr, CancellationToken cancellationToken)
+    {
+        var result = await _auth.Auth.CompleteSsoAsync(
+            new SsoCallbackRequest { Kind = kind, Connector = connector, Parameters = parameters, BrowserBinding = browserBinding, RemoteAddr = remoteAddr },
+            cancellationToken);
+        if (result.ClientRedirectUrl is { } client)
+        {
+            // Auth built it from a URL it checked to be loopback (src/Ferry.Core/Sso/SsoClientRedirect.cs); check again here.
+            var target = new Uri(client);
+            return Core.Sso.SsoClientRedirect.TryParse(target.GetLeftPart(UriPartial.Path), out _, out _)
+                ? new SsoOutcome(target, null, null)
+                : throw FerryException.AccessDenied("the login's client address is not on this machine's loopback");
+        }
+
+        var created = result.WebSession ?? throw FerryException.Unavailable("auth finished the login without a session");
+        return new SsoOutcome(null, ToSession(created.Session, created.Session.Id + "." + created.Secret), result.ReturnTo);
+    }
+
     public async Task<WebSession?> FindSessionAsync(string? cookieValue, CancellationToken cancellationToken)
     {
         if (!Secrets.TrySplit(cookieValue, out var id, out var secret))

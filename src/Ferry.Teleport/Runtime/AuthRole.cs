@@ -62,6 +62,8 @@ internal sealed class AuthRole : IAsyncDisposable
         {
             ClusterName = auth.ClusterName,
             SecondFactor = auth.Authentication.SecondFactor == "otp" ? SecondFactorMode.Otp : SecondFactorMode.Off,
+            AuthenticationType = auth.Authentication.Type,
+            DefaultConnector = auth.Authentication.ConnectorName,
             ProxyPublicAddrs = config.Proxy.Enabled ? ProxyRole.PublicAddrs(config) : [],
             AppPublicAddrs = auth.AppPublicAddrs,
         };

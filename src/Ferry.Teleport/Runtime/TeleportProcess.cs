@@ -17,7 +17,6 @@ internal sealed class TeleportProcess : IAsyncDisposable
 
     public static async Task<TeleportProcess> StartAsync(FileConfig config, ProcessContext context, CancellationToken cancellationToken)
     {
-        UnavailableSettings.Refuse(config);
         var process = new TeleportProcess();
         try
         {

@@ -25,6 +25,17 @@ public sealed class AuthRouteFixture : IAsyncLifetime
     public string AppHostId { get; private set; } = "";
     public string TokenToDelete { get; private set; } = "";
     public string SignupToRead { get; private set; } = "";
+
+    /// <summary>The state of a tsh login in progress (answered once, by the callback route's allowed call).</summary>
+    public string SsoStateToAnswer { get; private set; } = "";
+
+    public static SsoConsoleLoginRequest ConsoleSsoRequest() => new()
+    {
+        Connector = "github/" + ConnectorToRead(ResourceKinds.Github),
+        PublicKey = NewPublicKey(),
+        ClientRedirectUrl = "http://127.0.0.1:45678/callback",
+        SealKey = Ferry.Core.Sso.SsoSeal.NewKey(),
+    };
     public string SignupToComplete { get; private set; } = "";
     public string AppSessionToRead { get; private set; } = "";
     public string AppSessionToEnd { get; private set; } = "";
@@ -66,6 +77,10 @@ public sealed class AuthRouteFixture : IAsyncLifetime
             await server.Connectors.UpsertAsync(Connector(kind, ConnectorToRead(kind)), false, "test", ct);
             await server.Connectors.UpsertAsync(Connector(kind, ConnectorToDelete(kind)), false, "test", ct);
         }
+
+        // A tsh login in progress through the GitHub connector, for the callback route to answer (with GitHub's "denied").
+        var started = await server.Sso.BeginConsoleAsync(ConsoleSsoRequest(), ct);
+        SsoStateToAnswer = System.Web.HttpUtility.ParseQueryString(new Uri(started.RedirectUrl).Query)["state"]!;
 
         await server.Roles.CreateAsync(ConnectorViewerRole, false, "test", ct);
         await AddUserAsync("viv", [ConnectorViewerRole.Name]);

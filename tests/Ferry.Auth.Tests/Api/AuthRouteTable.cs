@@ -86,6 +86,18 @@ internal static class AuthRouteTable
         new("GET /v1/signup/{token}", f => Get($"v1/signup/{f.SignupToRead}"), ApiCaller.ProxyHost, 200, ProxyOnly),
         new("POST /v1/signup/{token}", f => Send(HttpMethod.Post, $"v1/signup/{f.SignupToComplete}", AuthRouteFixture.Json(new CompleteSignupRequest { Password = "another-correct-horse-battery" })),
             ApiCaller.ProxyHost, 200, ProxyOnly),
+        new("GET /v1/sso/connectors", _ => Get("v1/sso/connectors"), ApiCaller.ProxyHost, 200, ProxyOnly),
+        new("POST /v1/sso/console", _ => Send(HttpMethod.Post, "v1/sso/console", AuthRouteFixture.Json(AuthRouteFixture.ConsoleSsoRequest())), ApiCaller.ProxyHost, 200, ProxyOnly),
+        new("POST /v1/sso/web", _ => Send(HttpMethod.Post, "v1/sso/web", AuthRouteFixture.Json(new SsoWebLoginRequest
+            {
+                Kind = ResourceKinds.Github, Connector = AuthRouteFixture.ConnectorToRead(ResourceKinds.Github), PublicKey = AuthRouteFixture.NewPublicKey(),
+                BrowserBindingHash = Ferry.Core.Security.Secrets.Hash("browser"),
+            })), ApiCaller.ProxyHost, 200, ProxyOnly),
+        new("POST /v1/sso/callback", f => Send(HttpMethod.Post, "v1/sso/callback", AuthRouteFixture.Json(new SsoCallbackRequest
+            {
+                Kind = ResourceKinds.Github,
+                Parameters = new Dictionary<string, string> { ["state"] = f.SsoStateToAnswer, ["error"] = "access_denied" },
+            })), ApiCaller.ProxyHost, 200, ProxyOnly),
         new("POST /v1/join", _ => Send(HttpMethod.Post, "v1/join", AuthRouteFixture.Json(new JoinRequest { Token = AuthRouteFixture.JoinTokenValue, Role = SystemRoles.App, PublicKey = AuthRouteFixture.NewPublicKey() })),
             ApiCaller.ProxyHost, 200, ProxyOnly),
 

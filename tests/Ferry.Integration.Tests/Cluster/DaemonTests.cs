@@ -22,26 +22,6 @@ public sealed class DaemonTests
         Assert.False(Directory.Exists("/tmp/never"));
     }
 
-    [Theory]
-    [InlineData("github")]
-    [InlineData("oidc")]
-    [InlineData("saml")]
-    public async Task Start_SsoAuthenticationType_RefusesToStartNamingTheKey(string type)
-    {
-        var directory = Directory.CreateTempSubdirectory("ferry-sso-").FullName;
-        var dataDir = Path.Combine(directory, "data");
-        var path = Path.Combine(directory, "teleport.yaml");
-        await File.WriteAllTextAsync(path,
-            $"version: v3\nteleport:\n  data_dir: {dataDir}\nauth_service:\n  authentication:\n    type: {type}\n    connector_name: corp\nproxy_service:\n  enabled: no\n");
-
-        var result = await Run.CommandAsync(Binaries.Teleport, ["start", "-c", path]);
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"auth_service.authentication.type is {type} (connector_name: corp): SSO logins through connectors are not available in this build yet; use type: local", result.Stderr);
-        Assert.DoesNotContain("   at ", result.Stderr);
-        Assert.False(Directory.Exists(dataDir));
-    }
-
     [Fact]
     public async Task Start_MissingConfig_SaysHowToCreateOne()
     {

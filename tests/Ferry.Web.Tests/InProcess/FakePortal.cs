@@ -20,6 +20,50 @@ internal sealed class FakePortal : IWebPortal
     public Exception? ListAppsFailure { get; set; }
     public Exception? AuditFailure { get; set; }
     public ConcurrentQueue<string> Calls { get; } = new();
+    public List<SsoConnectorInfo> Connectors { get; } = [];
+
+    /// <summary>What the last sign-in button press sent (kind/name, return_to, the browser's binding value).</summary>
+    public (string Connector, string? ReturnTo, string Binding)? LastSsoStart { get; private set; }
+
+    /// <summary>When set, an identity provider's answer ends at this tsh listener instead of in a browser session.</summary>
+    public Uri? SsoClientRedirect { get; set; }
+
+    /// <summary>The parameters of the last identity-provider answer the UI passed on.</summary>
+    public IReadOnlyDictionary<string, string>? LastSsoParameters { get; private set; }
+
+    public Task<SsoConnectorsResponse> ListConnectorsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new SsoConnectorsResponse { Connectors = Connectors, DefaultType = "local" });
+
+    public Task<Uri> StartSsoAsync(string kind, string connector, string? returnTo, string browserBinding, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"sso-start {kind}/{connector}");
+        if (!Connectors.Any(c => c.Kind == kind && c.Name == connector))
+        {
+            throw FerryException.NotFound($"{kind} connector \"{connector}\" does not exist");
+        }
+
+        LastSsoStart = ($"{kind}/{connector}", returnTo, browserBinding);
+        return Task.FromResult(new Uri("https://idp.test/authorize?state=fake-state"));
+    }
+
+    /// <summary>Plays auth: the answer is accepted only from the browser holding the binding value of the last start.</summary>
+    public Task<SsoOutcome> CompleteSsoAsync(string kind, string? connector, IReadOnlyDictionary<string, string> parameters, string? browserBinding, string? remoteAddr,
+        CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"sso-complete {kind}");
+        LastSsoParameters = parameters;
+        if (SsoClientRedirect is { } client)
+        {
+            return Task.FromResult(new SsoOutcome(client, null, null));
+        }
+
+        if (LastSsoStart is not { } start || browserBinding != start.Binding)
+        {
+            throw FerryException.AccessDenied("this sign-in was started in another browser (or its cookie was lost); start the login again from the sign-in page");
+        }
+
+        return Task.FromResult(new SsoOutcome(null, NewSession(), start.ReturnTo));
+    }
 
     public Task<WebSession> SignInAsync(string user, string password, string? otpCode, string? remoteAddr, CancellationToken cancellationToken)
     {

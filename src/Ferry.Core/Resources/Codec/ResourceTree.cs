@@ -72,6 +72,7 @@ internal static partial class ResourceTree
 
     private static JsonObject User(UserSpec spec) => Obj(
         ("created_by", spec.CreatedBy is { } by ? Obj(
+            ("connector", by.Connector is { } c ? Obj(("id", c.Id), ("identity", c.Identity), ("type", c.Type)) : null),
             ("time", ResourceTime.Format(by.Time)),
             ("user", Obj(("name", by.User)))) : null),
         ("roles", Strings(spec.Roles)),

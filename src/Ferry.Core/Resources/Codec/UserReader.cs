@@ -50,9 +50,15 @@ internal static class UserReader
         var user = map.Map("user");
         var name = user?.String("name") ?? "";
         user?.Finish();
-        map.Ignore("connector");
+        var connector = map.Map("connector");
+        UserConnectorRef? source = null;
+        if (connector is not null && connector.Keys.Any())
+        {
+            source = new UserConnectorRef { Type = connector.String("type") ?? "", Id = connector.String("id") ?? "", Identity = connector.String("identity") ?? "" };
+            connector.Finish();
+        }
         map.Finish();
-        return new UserCreatedBy { Time = time ?? DateTimeOffset.UnixEpoch, User = name };
+        return new UserCreatedBy { Time = time ?? DateTimeOffset.UnixEpoch, User = name, Connector = source };
     }
 
     private static UserStatus ReadStatus(YamlMap? map)

@@ -18,6 +18,7 @@ namespace Ferry.Proxy.Web.Ui;
 /// /web/invite/{token}, /web/reset/{token}   set a password (+ enrol TOTP)
 /// /web/apps    Applications      /web/apps/{app}/launch   IAM role picker (GET) and Launch (POST)
 /// /web/audit   the audit log (auditor)      /web/assets/*   CSS, script, icon
+/// /web/sso/{kind}/{name} and the identity providers' callbacks: single sign-on (<see cref="SsoEndpoints"/>)
 /// </code>
 /// Pages are plain C# templates (<see cref="Html.Markup"/>) that HTML-encode every value; there is no inline script.
 /// </summary>
@@ -38,6 +39,7 @@ public static class WebUiEndpoints
         SignupEndpoints.Map(web, ui);
         AppEndpoints.Map(web, ui);
         AuditEndpoints.Map(web, ui);
+        SsoEndpoints.Map(app, web, ui);
 
         // Anything else under /web: the 404 page (a catch-all has the lowest precedence, so it never hides a page).
         web.Map("/{**rest}", () => ui.Error(null, ErrorView.PageNotFound()));

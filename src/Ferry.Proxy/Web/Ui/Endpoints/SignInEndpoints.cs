@@ -35,7 +35,8 @@ internal static class SignInEndpoints
         }
 
         var user = query["user"].ToString();
-        return Form(ui, http, new SignInPage.Model("", returnTo, OtpRequired(ui), user.Length > 0 ? user : null, Notice: Notices.Text(query["notice"].ToString())));
+        return Form(ui, http, new SignInPage.Model("", returnTo, OtpRequired(ui), user.Length > 0 ? user : null, Notice: Notices.Text(query["notice"].ToString()),
+            Connectors: await ConnectorsAsync(ui, http)));
     }
 
     private static async Task<IResult> SignInAsync(WebUiContext ui, HttpContext http, IFormCollection form)
@@ -49,7 +50,7 @@ internal static class SignInEndpoints
         if (user.Length == 0 || password.Length == 0 || (otpRequired && otp.Length == 0))
         {
             var missing = otpRequired ? "Enter your user name, password and authenticator code." : "Enter your user name and password.";
-            return Form(ui, http, new SignInPage.Model("", returnTo, otpRequired, user, missing), StatusCodes.Status400BadRequest);
+            return Form(ui, http, new SignInPage.Model("", returnTo, otpRequired, user, missing, Connectors: await ConnectorsAsync(ui, http)), StatusCodes.Status400BadRequest);
         }
 
         WebSession session;
@@ -61,7 +62,7 @@ internal static class SignInEndpoints
         {
             // The message is auth's: it never says which part was wrong or whether the user exists.
             WebUiLog.SignInRefused(ui.Logger, user, remote, e.Kind.ToString());
-            return Form(ui, http, new SignInPage.Model("", returnTo, otpRequired, user, e.Message), ErrorKindMapping.ToHttpStatus(e.Kind));
+            return Form(ui, http, new SignInPage.Model("", returnTo, otpRequired, user, e.Message, Connectors: await ConnectorsAsync(ui, http)), ErrorKindMapping.ToHttpStatus(e.Kind));
         }
 
         WebUiLog.SignedIn(ui.Logger, session.User, remote);
@@ -79,6 +80,19 @@ internal static class SignInEndpoints
 
     private static PageResult Form(WebUiContext ui, HttpContext http, SignInPage.Model model, int status = StatusCodes.Status200OK) =>
         new(SignInPage.Render(ui.Layout, model with { Csrf = Csrf.AnonymousToken(http) }), status);
+
+    /// <summary>The sign-in buttons; without auth the password form is still shown (its sign-in will say what is wrong).</summary>
+    private static async Task<IReadOnlyList<Core.Api.SsoConnectorInfo>> ConnectorsAsync(WebUiContext ui, HttpContext http)
+    {
+        try
+        {
+            return (await ui.Portal.ListConnectorsAsync(http.RequestAborted)).Connectors;
+        }
+        catch (FerryException)
+        {
+            return [];
+        }
+    }
 
     private static bool OtpRequired(WebUiContext ui) => string.Equals(ui.Portal.Ping.SecondFactor, "otp", StringComparison.OrdinalIgnoreCase);
 }

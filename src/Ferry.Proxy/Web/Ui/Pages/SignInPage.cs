@@ -5,13 +5,34 @@ namespace Ferry.Proxy.Web.Ui.Pages;
 /// <summary>Sign in: user name and password, plus the authenticator code when the cluster requires a second factor.</summary>
 internal static class SignInPage
 {
-    public sealed record Model(string Csrf, string ReturnTo, bool OtpRequired, string? User = null, string? Error = null, string? Notice = null);
+    public sealed record Model(
+        string Csrf, string ReturnTo, bool OtpRequired, string? User = null, string? Error = null, string? Notice = null,
+        IReadOnlyList<Core.Api.SsoConnectorInfo>? Connectors = null);
+
+    /// <summary>One button per connector; each starts its login with a plain link (the login itself is bound to this browser by a cookie).</summary>
+    private static Markup SsoButtons(Model model)
+    {
+        if (model.Connectors is not { Count: > 0 } connectors)
+        {
+            return Markup.Empty;
+        }
+
+        var returnTo = Uri.EscapeDataString(model.ReturnTo);
+        var buttons = connectors.Select(c => Markup.Of($"""
+            <a class="btn btn-block" data-testid="sso-{c.Kind}-{c.Name}" href="/web/sso/{c.Kind}/{c.Name}?return_to={returnTo}">Sign in with {c.Display}</a>
+            """));
+        return Markup.Of($"""
+            <div class="sso-list" data-testid="sso-list">{Markup.Join(buttons)}</div>
+            <p class="divider">or with a Ferry password</p>
+            """);
+    }
 
     public static Markup Render(Layout layout, Model model) => layout.Card("Sign in", Markup.Of($"""
         <h1>Sign in</h1>
         <p class="muted">to the <strong>{layout.ClusterName}</strong> cluster</p>
         {FormParts.Notice(model.Notice)}
         {FormParts.Alert(model.Error)}
+        {SsoButtons(model)}
         <form method="post" action="/web/login" class="form" data-testid="login-form">
           {FormParts.CsrfField(model.Csrf)}
           <input type="hidden" name="return_to" value="{model.ReturnTo}">
