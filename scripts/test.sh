@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what Ferry's tests need on Debian (jq, aws CLI v2, boto3, chromium, PostgreSQL, haproxy, moto), then builds and runs every test.
+# Installs what Ferry's tests need on Debian (jq, aws CLI v2, boto3, chromium, PostgreSQL, haproxy, moto, the test IdPs' npm packages), then builds and runs every test.
 # Tests that need a service (moto, the aws CLIs, PostgreSQL, haproxy, chromium) fail, never skip, when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,18 @@ if ! python3 -c 'import moto.server' 2>/dev/null; then
   log "Installing moto[server] with pip"
   python3 -m pip install --quiet "moto[server]" || { echo "ERROR: moto is required for the AWS tests and could not be installed (pip install 'moto[server]')" >&2; exit 1; }
 fi
+
+# The SSO tests sign in through real IdPs written in Node (docs/testing.md §6): oidc-provider and samlify, pinned in their lock file.
+if ! command -v npm >/dev/null; then
+  log "Installing Debian packages: nodejs npm"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm >/dev/null
+fi
+# oidc-provider 9 uses crypto.hash and URL.parse (Node 20.18+); Debian bookworm's own nodejs is 18, the machine image's is 20.
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 18) ? 0 : 1)' \
+  || { echo "ERROR: the test IdPs need Node.js 20.18 or later; found $(node --version)" >&2; exit 1; }
+log "Installing the test IdPs' npm packages"
+npm ci --prefix tests/Ferry.Web.Tests/Sso/Idp --no-audit --no-fund --loglevel=error >/dev/null
 
 log "Building (Release)"
 dotnet build Ferry.slnx -c Release -nologo -clp:ErrorsOnly
