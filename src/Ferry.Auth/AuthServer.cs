@@ -47,8 +47,12 @@ public sealed class AuthServer : IAsyncDisposable
         AppSessions = new AppSessionService(AppServers, Roles, Issuer, Audit, backend, time);
         WebSessions = new WebSessionService(Login, Roles, backend, Audit);
         _idpHttp = new IdpHttp();
-        Sso = new SsoService(
-            Connectors, new SsoRequestStore(backend), SsoFlows.All(_idpHttp, backend, time), Roles, Users, Login, WebSessions, Audit, options, time);
+        var flows = new SsoFlows(_idpHttp, backend, time);
+        Sso = new SsoService(Connectors, new SsoRequestStore(backend), flows.All, Roles, Users, Login, WebSessions, Audit, options, time);
+        if (options.CheckConnectorEndpoints)
+        {
+            Connectors.Probe = flows.ProbeAsync;
+        }
     }
 
     private readonly IdpHttp _idpHttp;

@@ -13,6 +13,13 @@ public sealed record AuthServerOptions
     /// <summary>auth_service.authentication.connector_name: the connector of a connector type.</summary>
     public string? DefaultConnector { get; init; }
 
+    /// <summary>
+    /// Whether storing a connector reads its provider's published documents (OIDC discovery, SAML metadata by URL) and
+    /// refuses one that cannot be read. Always on in the daemon; unit tests that store connectors at made-up providers
+    /// turn it off.
+    /// </summary>
+    public bool CheckConnectorEndpoints { get; init; } = true;
+
     /// <summary>The proxy's public address (host:port) used in signup links; the first one wins.</summary>
     public IReadOnlyList<string> ProxyPublicAddrs { get; init; } = [];
 

@@ -27,6 +27,9 @@ public sealed class ConnectorService
     private readonly TimeProvider _time;
     private readonly string _clusterName;
 
+    /// <summary>Reads what a connector points at (discovery, metadata) when it is stored; null checks nothing.</summary>
+    internal Func<IAuthConnector, CancellationToken, ValueTask<(string Place, string Problem)?>>? Probe { get; set; }
+
     public ConnectorService(IBackend backend, RoleService roles, AuditLog audit, TimeProvider time, string clusterName)
     {
         _stores = ResourceKinds.Connectors.ToFrozenDictionary(
@@ -101,6 +104,12 @@ public sealed class ConnectorService
                 diagnostics.ReportWithoutPosition("", $"role \"{role}\" in {mapping.Place} does not exist; create it first",
                     $"existing roles: {string.Join(", ", known.Order(StringComparer.Ordinal))}");
             }
+        }
+
+        // Only a connector that is right on paper is worth a network round trip to its provider.
+        if (!diagnostics.HasProblems && Probe is not null && await Probe(connector, cancellationToken) is { } problem)
+        {
+            diagnostics.ReportWithoutPosition(problem.Place, problem.Problem, "check the URL and that auth can reach the identity provider");
         }
 
         diagnostics.ThrowIfAny($"{connector.ResourceKind} connector \"{connector.Metadata.Name}\"");

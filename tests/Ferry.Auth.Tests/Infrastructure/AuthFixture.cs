@@ -37,7 +37,11 @@ internal sealed class AuthFixture : IAsyncDisposable
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         var backend = await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = SqliteBackendOptions.InMemory }, time, null, CancellationToken.None);
         var auditStore = await SqliteAuditStore.OpenAsync(new SqliteAuditStoreOptions { Path = SqliteBackendOptions.InMemory }, time, null, CancellationToken.None);
-        var options = new AuthServerOptions { ClusterName = "test.cluster", SecondFactor = secondFactor, BcryptWorkFactor = 4, ProxyPublicAddrs = ["proxy.test:3080"] };
+        // Connectors in these tests point at made-up providers (https://idp.test); tests of the create-time check turn it on.
+        var options = new AuthServerOptions
+        {
+            ClusterName = "test.cluster", SecondFactor = secondFactor, BcryptWorkFactor = 4, ProxyPublicAddrs = ["proxy.test:3080"], CheckConnectorEndpoints = false,
+        };
         var server = await AuthServer.InitializeAsync(backend, auditStore, configure is null ? options : configure(options), time, CancellationToken.None);
         return new AuthFixture(backend, auditStore, server, time);
     }

@@ -8,7 +8,7 @@ namespace Ferry.Integration.Tests.Cluster;
 /// <summary>
 /// The guide's Step 2 for users who log in through a connector, run verbatim with the real tctl after tsh login:
 /// <c>tctl get KIND/NAME --with-secrets &gt; KIND.yaml</c>, add aws-dynamodb-access to the mapping, <c>tctl create -f KIND.yaml</c>.
-/// Logging in through the connectors is a later build; this is the resource half (docs/resources.md).
+/// This is the resource half (docs/resources.md); logins through them are tested in tests/Ferry.Web.Tests/Sso.
 /// </summary>
 public sealed class ConnectorResourceTests(ConnectorResourceTests.Fixture fixture) : IClassFixture<ConnectorResourceTests.Fixture>
 {
@@ -21,8 +21,12 @@ public sealed class ConnectorResourceTests(ConnectorResourceTests.Fixture fixtur
     {
         internal TestCluster Cluster { get; private set; } = null!;
 
+        /// <summary>The OIDC issuer the connectors name: tctl create reads its discovery document.</summary>
+        internal OidcDiscoveryStandIn Issuer { get; private set; } = null!;
+
         public async Task InitializeAsync()
         {
+            Issuer = await OidcDiscoveryStandIn.StartAsync();
             Cluster = await TestCluster.StartAsync();
             await Cluster.AddUserAsync("alice", "access,editor", Password);
             (await Cluster.LoginAsync("alice", Password)).EnsureSuccess("tsh login");
@@ -30,7 +34,11 @@ public sealed class ConnectorResourceTests(ConnectorResourceTests.Fixture fixtur
             (await Run.BashAsync("tctl create -f aws-dynamodb-access.yaml", Cluster.Environment("alice"), Cluster.HomeOf("alice"))).EnsureSuccess("the guide's role");
         }
 
-        public async Task DisposeAsync() => await Cluster.DisposeAsync();
+        public async Task DisposeAsync()
+        {
+            await Cluster.DisposeAsync();
+            await Issuer.DisposeAsync();
+        }
     }
 
     private TestCluster Cluster => fixture.Cluster;
@@ -96,10 +104,26 @@ public sealed class ConnectorResourceTests(ConnectorResourceTests.Fixture fixtur
         Assert.Equal(4, (await Cluster.TctlAsAsync("alice", ["get", "oidc/okta"])).ExitCode);
     }
 
+    [Fact]
+    public async Task Create_OidcConnectorWhoseIssuerCannotBeRead_SaysWhich_AndStoresNothing()
+    {
+        var home = Cluster.HomeOf("alice");
+        await File.WriteAllTextAsync(Path.Combine(home, "offline.yaml"), Connector("oidc", "offline", "http://127.0.0.1:9"));
+
+        var created = await Run.BashAsync("tctl create -f offline.yaml", Cluster.Environment("alice"), home);
+
+        Assert.Equal(1, created.ExitCode);
+        Assert.Contains("spec.issuer_url", created.Stderr);
+        Assert.Contains("cannot read the OIDC discovery document of http://127.0.0.1:9", created.Stderr);
+        Assert.DoesNotContain("   at ", created.Stderr);
+        Assert.Equal(4, (await Cluster.TctlAsAsync("alice", ["get", "oidc/offline"])).ExitCode);
+    }
+
     /// <summary>The connector an administrator set up before the guide (SAML without a key pair: auth makes one).</summary>
-    private string Connector(string kind, string name)
+    private string Connector(string kind, string name, string? issuer = null)
     {
         var proxy = $"https://{Cluster.ProxyAddress}";
+        issuer ??= fixture.Issuer.Issuer;
         return kind switch
         {
             "github" => $"""
@@ -125,7 +149,7 @@ public sealed class ConnectorResourceTests(ConnectorResourceTests.Fixture fixtur
                 metadata:
                   name: {name}
                 spec:
-                  issuer_url: https://idp.example.com
+                  issuer_url: {issuer}
                   client_id: ferry
                   client_secret: {OidcSecret}
                   redirect_url: {proxy}/v1/webapi/oidc/callback

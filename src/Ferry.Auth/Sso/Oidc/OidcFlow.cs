@@ -118,6 +118,20 @@ internal sealed class OidcFlow : IIdentityProviderFlow
         return new ExternalIdentity(token.Subject, username, traits, traits);
     }
 
+    /// <summary>For tctl create: the issuer's discovery document and keys can be read, or why not.</summary>
+    public async ValueTask<string?> ProbeAsync(OidcConnector oidc, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var config = await DiscoverAsync(oidc, cancellationToken);
+            return config.SigningKeys.Count == 0 ? $"the issuer at {oidc.Spec.IssuerUrl} publishes no signing keys (jwks_uri)" : null;
+        }
+        catch (FerryException e)
+        {
+            return e.Message;
+        }
+    }
+
     private async Task<OpenIdConnectConfiguration> DiscoverAsync(OidcConnector oidc, CancellationToken cancellationToken)
     {
         var issuer = oidc.Spec.IssuerUrl.TrimEnd('/');

@@ -22,7 +22,7 @@ public sealed class OidcLoginTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _auth = await AuthFixture.StartAsync();
+        _auth = await AuthFixture.StartAsync(o => o with { CheckConnectorEndpoints = true });
         // ID token lifetimes are checked against the real clock (Microsoft.IdentityModel), so the issuer uses it too.
         _issuer = await OidcIssuerStandIn.StartAsync(TimeProvider.System);
         await _auth.Server.Roles.CreateAsync(new Role { Metadata = new ResourceMetadata { Name = "ops" } }, false, "test", default);
@@ -230,6 +230,26 @@ public sealed class OidcLoginTests : IAsyncLifetime
         Assert.Null(result.Login);
         Assert.Contains("laptop stolen", result.Error);
         Assert.Single(await _auth.EventsAsync(EventTypes.UserLogin), e => !e.Success);
+    }
+
+    [Fact]
+    public async Task StoringAConnector_WhoseIssuerCannotBeRead_IsRefused_AndNothingIsStored()
+    {
+        var port = System.Net.Sockets.TcpListener.Create(0);
+        port.Start();
+        var closed = ((System.Net.IPEndPoint)port.LocalEndpoint).Port;
+        port.Stop();
+        var connector = (OidcConnector)await _auth.Server.Connectors.GetAsync("oidc", "myoidc", default);
+        var unreachable = connector with { Metadata = new ResourceMetadata { Name = "unreachable" }, Spec = connector.Spec with { IssuerUrl = $"http://127.0.0.1:{closed}" } };
+        var renamed = connector with { Metadata = new ResourceMetadata { Name = "renamed" }, Spec = connector.Spec with { IssuerUrl = _issuer.Issuer + "/" + "other" } };
+
+        var error = await Assert.ThrowsAsync<FerryException>(async () => await _auth.Server.Connectors.UpsertAsync(unreachable, false, "test", default));
+        var mismatch = await Assert.ThrowsAsync<FerryException>(async () => await _auth.Server.Connectors.UpsertAsync(renamed, false, "test", default));
+
+        Assert.Contains("spec.issuer_url", error.Message);
+        Assert.Contains($"cannot read the OIDC discovery document of http://127.0.0.1:{closed}", error.Message);
+        Assert.Contains("spec.issuer_url", mismatch.Message);
+        Assert.Single(await _auth.Server.Connectors.ListAsync("oidc", default));
     }
 
     [Fact]
