@@ -108,6 +108,21 @@ internal static class ProxyRouteTable
                 new(ProxyCaller.Anonymous, 303, "no session: to sign-in", SignIn),
                 new(ProxyCaller.SignedInAccess, 403, "access reads no audit log"),
             ]),
+        // Single sign-on (docs/sso.md): public by design; the one-time state and the browser binding are the protection.
+        new("GET /v1/webapi/sso/connectors", _ => Get("/v1/webapi/sso/connectors"), [new(ProxyCaller.Anonymous, 200, "public by design: the sign-in buttons")]),
+        new("POST /v1/webapi/sso/console", _ => Post("/v1/webapi/sso/console", Json(new SsoConsoleLoginRequest
+            {
+                Connector = "github", PublicKey = NewPublicKey(), ClientRedirectUrl = "https://evil.example/callback", SealKey = Ferry.Core.Sso.SsoSeal.NewKey(),
+            })),
+            [new(ProxyCaller.Anonymous, 400, "public by design; a client redirect off this machine's loopback is refused, nothing is stored")]),
+        new("GET /v1/webapi/github/callback", _ => Get("/v1/webapi/github/callback?code=c&state=0123456789abcdef0123456789abcdef"),
+            [new(ProxyCaller.Anonymous, 403, "an answer to no login in progress signs nobody in", Changes: "the refused login is audited")]),
+        new("GET /v1/webapi/oidc/callback", _ => Get("/v1/webapi/oidc/callback?code=c&state=0123456789abcdef0123456789abcdef"),
+            [new(ProxyCaller.Anonymous, 403, "an answer to no login in progress signs nobody in", Changes: "the refused login is audited")]),
+        new("POST /v1/webapi/saml/acs/{name}", _ => Form("/v1/webapi/saml/acs/mysaml", ("SAMLResponse", "PHNhbWw+"), ("RelayState", "0123456789abcdef")),
+            [new(ProxyCaller.Anonymous, 403, "an answer to no login in progress signs nobody in", Changes: "the refused login is audited")]),
+        new("GET /web/sso/{kind}/{name}", _ => Get("/web/sso/oidc/no-such-connector"),
+            [new(ProxyCaller.Anonymous, 404, "a connector that does not exist starts nothing")]),
         new("GET /web/assets/{name}", _ => Get("/web/assets/ferry.css"), [new(ProxyCaller.Anonymous, 200, "public by design: the UI's stylesheet")]),
         new("* /web/{**rest}", _ => Get("/web/nothing-here"), [new(ProxyCaller.Anonymous, 404, "anything else under /web is the not-found page")]),
     ];
