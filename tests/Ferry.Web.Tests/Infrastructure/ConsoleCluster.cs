@@ -19,8 +19,11 @@ internal sealed partial class ConsoleCluster : IAsyncDisposable
     /// <summary>A second ARN the guide's users may pick (it exists only in the picker: moto has no such role).</summary>
     public const string ReadOnlyArn = "arn:aws:iam::123456789000:role/ReadOnlyAuditor";
 
-    private ConsoleCluster(string directory, int authPort, int webPort)
+    private readonly (string Type, string ConnectorName)? _authentication;
+
+    private ConsoleCluster(string directory, int authPort, int webPort, (string Type, string ConnectorName)? authentication)
     {
+        _authentication = authentication;
         Directory = directory;
         AuthPort = authPort;
         WebPort = webPort;
@@ -38,11 +41,15 @@ internal sealed partial class ConsoleCluster : IAsyncDisposable
     public AwsSandbox? Sandbox { get; private set; }
     public FederationStandIn? Federation { get; private set; }
 
-    public static async Task<ConsoleCluster> StartAsync()
+    /// <param name="authentication">
+    /// auth_service.authentication's type and connector_name, for a cluster whose users log in through a connector by
+    /// default (e.g. ("oidc", "myoidc")); null keeps type local. second_factor stays otp either way.
+    /// </param>
+    public static async Task<ConsoleCluster> StartAsync((string Type, string ConnectorName)? authentication = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "ferry-web-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
-        var cluster = new ConsoleCluster(directory, FreePort.Next(), FreePort.Next());
+        var cluster = new ConsoleCluster(directory, FreePort.Next(), FreePort.Next(), authentication);
         try
         {
             await cluster.StartAllAsync();
@@ -57,6 +64,7 @@ internal sealed partial class ConsoleCluster : IAsyncDisposable
 
     private async Task StartAllAsync()
     {
+        var authentication = _authentication is { } a ? $"type: {a.Type}\n    connector_name: {a.ConnectorName}" : "type: local";
         await File.WriteAllTextAsync(ConfigPath, $"""
             version: v3
             teleport:
@@ -70,7 +78,7 @@ internal sealed partial class ConsoleCluster : IAsyncDisposable
               listen_addr: 127.0.0.1:{AuthPort}
               cluster_name: {PublicHost}
               authentication:
-                type: local
+                {authentication}
                 second_factor: otp
             proxy_service:
               enabled: yes

@@ -77,10 +77,19 @@ internal sealed class TshBrowserLogin : IAsyncDisposable
         return printed == _url.Task ? await _url.Task : throw new Xunit.Sdk.XunitException("tsh printed no URL\nstdout:\n" + Stdout + "\nstderr:\n" + Stderr);
     }
 
+    /// <summary>tsh's exit code once it has printed its last line (it waits up to 3 min for the browser; a test waits 60 s).</summary>
     public async Task<int> ExitCodeAsync()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await _process.WaitForExitAsync(deadline.Token);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException("tsh login did not exit within 60 s\nstdout:\n" + Stdout + "\nstderr:\n" + Stderr);
+        }
+
         return _process.ExitCode;
     }
 
