@@ -27,7 +27,7 @@ internal sealed class TestSamlIdp : IDisposable
 
     public RSA Key { get; }
     public X509Certificate2 Certificate { get; }
-    public DateTimeOffset Now { get; } = new(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);
+    public DateTimeOffset Now { get; init; } = new(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);
 
     public string Metadata(string? ssoBinding = null, bool withCertificate = true) => $"""
         <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{EntityId}">
