@@ -10,6 +10,9 @@ public sealed class SsoRequestStore
 {
     public const string Prefix = "/sso_requests/";
 
+    /// <summary>What is left of a used request until it would have expired: enough to name its connector in the audit of a replay.</summary>
+    public const string UsedPrefix = "/sso_requests_used/";
+
     /// <summary>How long a user has at the identity provider before the login must start again.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
 
@@ -32,7 +35,7 @@ public sealed class SsoRequestStore
     /// </summary>
     public async ValueTask<SsoRequest?> TakeAsync(string? id, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(id) || id.Length > 64 || !id.All(char.IsAsciiHexDigitLower))
+        if (!IsWellFormed(id))
         {
             return null;
         }
@@ -43,15 +46,35 @@ public sealed class SsoRequestStore
             return null;
         }
 
+        var request = StoredJson.Deserialize<SsoRequest>(item.Value);
+        var used = new UsedSsoRequest { Kind = request.Kind, Connector = request.Connector };
         try
         {
-            await _backend.AtomicWriteAsync([new Condition.MustExist(item.Key)], [new WriteAction.Delete(item.Key)], cancellationToken);
+            await _backend.AtomicWriteAsync(
+                [new Condition.MustExist(item.Key)],
+                [new WriteAction.Delete(item.Key), new WriteAction.Put(Item.Create(UsedPrefix + id, StoredJson.Serialize(used), request.Expires))],
+                cancellationToken);
         }
         catch (FerryException e) when (e.Kind is ErrorKind.CompareFailed or ErrorKind.NotFound)
         {
             return null; // another callback with the same state won the race
         }
 
-        return StoredJson.Deserialize<SsoRequest>(item.Value);
+        return request;
     }
+
+    /// <summary>The connector of a request that was already taken, while it would still be in time; null otherwise.</summary>
+    public async ValueTask<UsedSsoRequest?> FindUsedAsync(string? id, CancellationToken cancellationToken) =>
+        IsWellFormed(id) && await _backend.GetAsync(UsedPrefix + id, cancellationToken) is { } item
+            ? StoredJson.Deserialize<UsedSsoRequest>(item.Value)
+            : null;
+
+    private static bool IsWellFormed(string? id) => !string.IsNullOrEmpty(id) && id.Length <= 64 && id.All(char.IsAsciiHexDigitLower);
+}
+
+/// <summary>The kind and connector of a login that has been answered (see <see cref="SsoRequestStore.UsedPrefix"/>).</summary>
+public sealed record UsedSsoRequest
+{
+    public required string Kind { get; init; }
+    public required string Connector { get; init; }
 }

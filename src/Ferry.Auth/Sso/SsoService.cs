@@ -135,7 +135,9 @@ public sealed class SsoService
             if (callback.Kind != ResourceKinds.Saml || callback.Connector is null
                 || await FindOrNullAsync(ResourceKinds.Saml, callback.Connector, cancellationToken) is not SamlConnector { Spec.AllowIdpInitiated: true } saml)
             {
-                await EmitFailureAsync(callback.Kind, callback.Connector, null, null, "unknown or used login request", callback.RemoteAddr, cancellationToken);
+                var used = await _requests.FindUsedAsync(requestId, cancellationToken);
+                await EmitFailureAsync(callback.Kind, used?.Connector ?? callback.Connector, null, null,
+                    used is null ? "unknown or expired login request" : "login answer used a second time (a replay)", callback.RemoteAddr, cancellationToken);
                 throw FerryException.AccessDenied(
                     "this sign-in answer matches no login in progress: it was already used, or more than 10 minutes passed; start the login again");
             }

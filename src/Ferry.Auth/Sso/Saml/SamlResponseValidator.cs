@@ -1,4 +1,3 @@
-using System.Text;
 using System.Xml;
 using Ferry.Core.Errors;
 
@@ -122,6 +121,13 @@ public static class SamlResponseValidator
 
     private static XmlDocument Load(string samlResponse)
     {
+        // Checked before decoding, so a huge post costs nothing but this comparison (base64 is 4 characters per 3 bytes;
+        // line breaks some providers insert are allowed for).
+        if (samlResponse.Length > MaxBytes / 3 * 4 * 102 / 100 + 8)
+        {
+            throw Refuse($"it is larger than {MaxBytes / 1024} KiB");
+        }
+
         byte[] bytes;
         try
         {
@@ -139,7 +145,7 @@ public static class SamlResponseValidator
 
         try
         {
-            return SamlXml.Load(new StringReader(Encoding.UTF8.GetString(bytes)), MaxBytes);
+            return SamlXml.Load(bytes, MaxBytes);
         }
         catch (XmlException)
         {
@@ -252,6 +258,16 @@ public static class SamlResponseValidator
             throw Refuse($"it expired at {end:u}");
         }
 
+        // A condition Ferry does not understand makes the assertion indeterminate, which must not be accepted (SAML core
+        // §2.5.1). OneTimeUse is met by the assertion ledger; ProxyRestriction limits further assertions Ferry never makes.
+        foreach (var condition in conditions.ChildNodes.OfType<XmlElement>())
+        {
+            if (condition.NamespaceURI != SamlXml.Assertion || condition.LocalName is not ("AudienceRestriction" or "OneTimeUse" or "ProxyRestriction"))
+            {
+                throw Refuse($"its Conditions hold a condition Ferry does not know ({SamlXml.Short(condition.Name)}), so it cannot be accepted");
+            }
+        }
+
         // Every AudienceRestriction must be met (SAML core §2.5.1.4), and there must be one.
         var restrictions = SamlXml.Children(conditions, SamlXml.Assertion, "AudienceRestriction").ToList();
         if (restrictions.Count == 0)
@@ -290,10 +306,15 @@ public static class SamlResponseValidator
 
                 foreach (var value in SamlXml.Children(attribute, SamlXml.Assertion, "AttributeValue"))
                 {
-                    var text = SamlXml.PlainText(value) ?? throw Refuse($"a value of attribute \"{SamlXml.Short(name)}\" holds markup or a comment besides its text");
-                    if (text.Length > 0)
+                    if (SamlXml.IsStructured(value))
                     {
-                        values.Add(text);
+                        continue; // a structured value (an XML type of its own) is no role or trait: skipped, not trusted as text
+                    }
+
+                    var text = SamlXml.PlainText(value) ?? throw Refuse($"a value of attribute \"{SamlXml.Short(name)}\" holds markup or a comment besides its text");
+                    if (!string.IsNullOrWhiteSpace(text))
+                    {
+                        values.Add(text.Trim());
                     }
                 }
             }

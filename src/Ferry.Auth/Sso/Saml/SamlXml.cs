@@ -17,20 +17,36 @@ internal static class SamlXml
     public const string Bearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 
     /// <summary>
-    /// Parses with DTDs prohibited (entity expansion, external entities), nothing resolved, whitespace kept (signatures
-    /// are over the exact bytes' canonical form) and a size cap. Throws XmlException on anything else.
+    /// Parses with DTDs prohibited (entity expansion, external entities), nothing resolved, whitespace, comments and
+    /// processing instructions kept (signatures are over the document's canonical form, which keeps processing
+    /// instructions; dropping them would break honest signatures) and a size cap. Throws XmlException on anything else.
     /// </summary>
     public static XmlDocument Load(TextReader text, long maxCharacters)
     {
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            MaxCharactersInDocument = maxCharacters,
-            MaxCharactersFromEntities = 0,
-            IgnoreProcessingInstructions = true,
-        };
-        using var reader = XmlReader.Create(text, settings);
+        using var reader = XmlReader.Create(text, Settings(maxCharacters));
+        return Load(reader);
+    }
+
+    /// <summary>
+    /// The same from raw bytes, so the reader honours the document's own encoding (a UTF-8 byte-order mark, UTF-16 from
+    /// some identity providers) instead of Ferry guessing.
+    /// </summary>
+    public static XmlDocument Load(byte[] bytes, long maxCharacters)
+    {
+        using var reader = XmlReader.Create(new MemoryStream(bytes, writable: false), Settings(maxCharacters));
+        return Load(reader);
+    }
+
+    private static XmlReaderSettings Settings(long maxCharacters) => new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        MaxCharactersInDocument = maxCharacters,
+        MaxCharactersFromEntities = 0,
+    };
+
+    private static XmlDocument Load(XmlReader reader)
+    {
         var document = new XmlDocument { XmlResolver = null, PreserveWhitespace = true };
         document.Load(reader);
         return document;
@@ -53,8 +69,14 @@ internal static class SamlXml
             return "";
         }
 
-        return nodes.Count == 1 && nodes[0] is XmlText or XmlCDataSection ? nodes[0]!.Value : null;
+        // With whitespace preserved, a value of only blanks is an XmlWhitespace node rather than XmlText.
+        return nodes.Count == 1 && nodes[0] is XmlText or XmlCDataSection or XmlWhitespace or XmlSignificantWhitespace ? nodes[0]!.Value : null;
     }
+
+    /// <summary>True when the element holds child elements and nothing else but blanks (a structured value).</summary>
+    public static bool IsStructured(XmlElement element) =>
+        element.ChildNodes.OfType<XmlElement>().Any()
+        && element.ChildNodes.Cast<XmlNode>().All(n => n is XmlElement or XmlWhitespace or XmlSignificantWhitespace);
 
     public static DateTimeOffset? Time(XmlElement element, string attribute, string what)
     {

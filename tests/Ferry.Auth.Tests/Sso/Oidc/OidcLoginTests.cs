@@ -99,6 +99,9 @@ public sealed class OidcLoginTests : IAsyncLifetime
         Assert.Equal(ErrorKind.AccessDenied, replay.Kind);
         Assert.Contains("matches no login in progress", replay.Message);
         Assert.Equal(1, _issuer.TokenRequests);
+        var refusal = (await _auth.EventsAsync(EventTypes.UserLogin)).Single(e => !e.Success);
+        Assert.Equal("myoidc", refusal.GetField("connector")); // the callback URL names no connector; the used request does
+        Assert.Contains("a replay", refusal.Error);
     }
 
     public static TheoryData<string, string> Attacks() => new()

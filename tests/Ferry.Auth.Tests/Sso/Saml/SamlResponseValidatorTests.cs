@@ -210,6 +210,72 @@ public sealed class SamlResponseValidatorTests : IDisposable
         AssertRefused(TestSamlIdp.Encode(document), "attribute \"groups\" holds markup or a comment");
     }
 
+    [Fact]
+    public void BlankAndStructuredAttributeValues_AreSkipped_TextIsTrimmed()
+    {
+        var document = _idp.Response(new ResponseShape { Attributes = new() { ["groups"] = ["  ", " admins ", "<x:Group xmlns:x=\"urn:x\"><x:Name>dev</x:Name></x:Group>", "dev"] } });
+        _idp.Sign(TestSamlIdp.Assertion(document));
+
+        Assert.Equal(["admins", "dev"], SamlResponseValidator.Validate(TestSamlIdp.Encode(document), _idp.Expect()).Attributes["groups"]);
+    }
+
+    [Fact]
+    public void MarkupMixedWithText_InAnAttributeValue_IsRefused()
+    {
+        var document = _idp.Response(new ResponseShape { Attributes = new() { ["groups"] = ["admins<b/>"] } });
+        _idp.Sign(TestSamlIdp.Assertion(document));
+
+        AssertRefused(TestSamlIdp.Encode(document), "attribute \"groups\" holds markup or a comment");
+    }
+
+    [Theory]
+    [InlineData("utf-8-bom")]
+    [InlineData("utf-16")]
+    public void DocumentInItsOwnEncoding_IsRead(string encoding)
+    {
+        var document = _idp.Response();
+        _idp.Sign(TestSamlIdp.Assertion(document));
+        var bytes = encoding == "utf-16"
+            ? Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-16\"?>" + document.OuterXml)).ToArray()
+            : Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(document.OuterXml)).ToArray();
+
+        Assert.Equal("alice@example.com", SamlResponseValidator.Validate(Convert.ToBase64String(bytes), _idp.Expect()).NameId);
+    }
+
+    [Fact]
+    public void ProcessingInstructionInsideTheSignedAssertion_IsKeptForTheSignature()
+    {
+        var document = _idp.Response();
+        var assertion = TestSamlIdp.Assertion(document);
+        assertion.InsertBefore(document.CreateProcessingInstruction("idp-build", "42"), assertion.FirstChild);
+        _idp.Sign(assertion);
+
+        Assert.Equal("alice@example.com", SamlResponseValidator.Validate(TestSamlIdp.Encode(document), _idp.Expect()).NameId);
+    }
+
+    [Fact]
+    public void UnknownCondition_IsRefused_OneTimeUseAccepted()
+    {
+        const string saml = "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\"";
+        AssertRefused(WithCondition($"<saml:Condition {saml} xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"Custom\"/>"),
+            "condition Ferry does not know (saml:Condition)");
+        Assert.Equal("alice@example.com", SamlResponseValidator.Validate(WithCondition($"<saml:OneTimeUse {saml}/>"), _idp.Expect()).NameId);
+
+        string WithCondition(string xml)
+        {
+            var document = _idp.Response();
+            var fragment = document.CreateDocumentFragment();
+            fragment.InnerXml = xml;
+            document.GetElementsByTagName("Conditions", SamlXml.Assertion)[0]!.AppendChild(fragment);
+            _idp.Sign(TestSamlIdp.Assertion(document));
+            return TestSamlIdp.Encode(document);
+        }
+    }
+
+    [Fact]
+    public void HugePost_IsRefusedBeforeDecoding() =>
+        AssertRefused(new string('A', 400 * 1024), "larger than 256 KiB");
+
     public static TheoryData<string, string> Mismatches() => new()
     {
         { "audience", "it is for another audience" },
