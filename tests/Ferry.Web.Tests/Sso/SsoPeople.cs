@@ -23,6 +23,7 @@ internal static class SsoPeople
     public static readonly IdpUser Sam = new("sam", "sam-idp-password", "sam@example.com", ["cloud-admins"], []);
     public static readonly IdpUser Ray = new("ray", "ray-idp-password", "ray@example.com", ["cloud-admins"], []);
     public static readonly IdpUser Sue = new("sue", "sue-idp-password", "sue@example.com", ["cloud-admins"], []);
+    public static readonly IdpUser Sid = new("sid", "sid-idp-password", "sid@example.com", ["cloud-admins"], []);
 
     // GitHub (user name = idp subject = the login): whoever is signed in at the stand-in when a test runs.
     public static readonly GithubUser Octo = new("octo", 42, [("octo-org", "cloud-admins")]);
@@ -31,5 +32,5 @@ internal static class SsoPeople
 
     public static IReadOnlyList<IdpUser> Oidc => [Olive, Alice, Bea, Ivan, Dora, Rita];
 
-    public static IReadOnlyList<IdpUser> Saml => [Sam, Ray, Sue];
+    public static IReadOnlyList<IdpUser> Saml => [Sam, Ray, Sue, Sid];
 }
