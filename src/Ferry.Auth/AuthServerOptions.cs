@@ -53,6 +53,12 @@ public sealed record AuthServerOptions
 
     public TimeSpan LoginThrottleWindow { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Single sign-on starts allowed from one client address within <see cref="LoginThrottleWindow"/>. Every start counts
+    /// (it stores a login request for 10 minutes); a person needs one or two.
+    /// </summary>
+    public int SsoStartThrottleMaxStarts { get; init; } = 60;
+
     /// <summary>How many client addresses the throttle remembers at once (its memory bound; the stalest is forgotten first).</summary>
     public int LoginThrottleMaxAddresses { get; init; } = 10_000;
 

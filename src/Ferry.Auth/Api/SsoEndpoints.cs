@@ -25,14 +25,17 @@ internal static class SsoEndpoints
 
         v1.MapPost("/sso/console", async (HttpContext http, CancellationToken ct) =>
         {
-            Authz.RequireSystemRole(api.Caller(http), SystemRoles.Proxy);
-            return ApiResults.Json(await sso.BeginConsoleAsync(await AuthApi.ReadJsonAsync<SsoConsoleLoginRequest>(http.Request, ct), ct));
+            var caller = api.Caller(http);
+            Authz.RequireSystemRole(caller, SystemRoles.Proxy);
+            return ApiResults.Json(await sso.BeginConsoleAsync(await AuthApi.ReadJsonAsync<SsoConsoleLoginRequest>(http.Request, ct), caller.RemoteAddr, ct));
         });
 
         v1.MapPost("/sso/web", async (HttpContext http, CancellationToken ct) =>
         {
-            Authz.RequireSystemRole(api.Caller(http), SystemRoles.Proxy);
-            return ApiResults.Json(await sso.BeginWebAsync(await AuthApi.ReadJsonAsync<SsoWebLoginRequest>(http.Request, ct), ct));
+            var caller = api.Caller(http);
+            Authz.RequireSystemRole(caller, SystemRoles.Proxy);
+            var request = await AuthApi.ReadJsonAsync<SsoWebLoginRequest>(http.Request, ct);
+            return ApiResults.Json(await sso.BeginWebAsync(request, request.RemoteAddr ?? caller.RemoteAddr, ct));
         });
 
         v1.MapPost("/sso/callback", async (HttpContext http, CancellationToken ct) =>

@@ -38,6 +38,7 @@ public sealed class SsoService
     private readonly AuditLog _audit;
     private readonly AuthServerOptions _options;
     private readonly TimeProvider _time;
+    private readonly LoginThrottle _startThrottle;
 
     internal SsoService(
         ConnectorService connectors, SsoRequestStore requests, IEnumerable<IIdentityProviderFlow> flows, RoleService roles, UserService users,
@@ -53,6 +54,7 @@ public sealed class SsoService
         _audit = audit;
         _options = options;
         _time = time;
+        _startThrottle = new LoginThrottle(options.SsoStartThrottleMaxStarts, options.LoginThrottleWindow, options.LoginThrottleMaxAddresses);
     }
 
     /// <summary>Every connector users may sign in through, for the sign-in page's buttons and tsh.</summary>
@@ -71,52 +73,52 @@ public sealed class SsoService
     }
 
     /// <summary>tsh login --auth=NAME: the result will go, sealed, to tsh's loopback listener.</summary>
-    public async ValueTask<SsoLoginStartResponse> BeginConsoleAsync(SsoConsoleLoginRequest request, CancellationToken cancellationToken)
+    public async ValueTask<SsoLoginStartResponse> BeginConsoleAsync(SsoConsoleLoginRequest request, string? remoteAddr, CancellationToken cancellationToken)
     {
         SsoClientRedirect.Parse(request.ClientRedirectUrl);
         SsoSeal.ParseKey(request.SealKey);
-        Authorities.CertIssuer.ParsePublicKey(request.PublicKey);
-        var connector = await FindAsync(request.Connector, cancellationToken);
-        return await BeginAsync(connector, new SsoRequest
-        {
-            Id = SsoRequestStore.NewId(),
-            Kind = connector.ResourceKind,
-            Connector = connector.Metadata.Name,
-            Flow = SsoRequest.ConsoleFlow,
-            PublicKey = request.PublicKey,
-            Ttl = request.Ttl,
-            ClientRedirectUrl = request.ClientRedirectUrl,
-            SealKey = request.SealKey,
-            Expires = _time.GetUtcNow() + SsoRequestStore.Lifetime,
-        }, request.ProxyAddr, cancellationToken);
+        return await BeginAsync(request.Connector, SsoRequest.ConsoleFlow, request.PublicKey, request.ProxyAddr, remoteAddr,
+            r => r with { Ttl = request.Ttl, ClientRedirectUrl = request.ClientRedirectUrl, SealKey = request.SealKey }, cancellationToken);
     }
 
     /// <summary>The sign-in page's button: the browser that started must be the one that comes back.</summary>
-    public async ValueTask<SsoLoginStartResponse> BeginWebAsync(SsoWebLoginRequest request, CancellationToken cancellationToken)
+    public async ValueTask<SsoLoginStartResponse> BeginWebAsync(SsoWebLoginRequest request, string? remoteAddr, CancellationToken cancellationToken)
     {
-        Authorities.CertIssuer.ParsePublicKey(request.PublicKey);
         if (string.IsNullOrEmpty(request.BrowserBindingHash))
         {
             throw FerryException.BadParameter("browser_binding_hash is required");
         }
 
-        var connector = await FindAsync(request.Kind + "/" + request.Connector, cancellationToken);
-        return await BeginAsync(connector, new SsoRequest
+        return await BeginAsync(request.Kind + "/" + request.Connector, SsoRequest.WebFlow, request.PublicKey, request.ProxyAddr, remoteAddr,
+            r => r with { BrowserBindingHash = request.BrowserBindingHash, ReturnTo = request.ReturnTo }, cancellationToken);
+    }
+
+    /// <summary>
+    /// What both starts share: the key checked, the start counted against the client's address (each start is a stored
+    /// request, so an unthrottled caller could fill the backend), the connector found, the request made and stored.
+    /// </summary>
+    private async ValueTask<SsoLoginStartResponse> BeginAsync(string connectorReference, string flow, string publicKey, string? proxyAddr, string? remoteAddr,
+        Func<SsoRequest, SsoRequest> complete, CancellationToken cancellationToken)
+    {
+        Authorities.CertIssuer.ParsePublicKey(publicKey);
+        var now = _time.GetUtcNow();
+        if (!_startThrottle.TryReserve(remoteAddr, now, out _, out var retryAt))
+        {
+            throw FerryException.LimitExceeded(
+                $"too many sign-ins started from your address; wait {Math.Max(1, (int)Math.Ceiling((retryAt - now).TotalSeconds))} s and try again");
+        }
+
+        var connector = await FindAsync(connectorReference, cancellationToken);
+        var request = complete(new SsoRequest
         {
             Id = SsoRequestStore.NewId(),
             Kind = connector.ResourceKind,
             Connector = connector.Metadata.Name,
-            Flow = SsoRequest.WebFlow,
-            PublicKey = request.PublicKey,
-            BrowserBindingHash = request.BrowserBindingHash,
-            ReturnTo = request.ReturnTo,
-            Expires = _time.GetUtcNow() + SsoRequestStore.Lifetime,
-        }, request.ProxyAddr, cancellationToken);
-    }
-
-    private async ValueTask<SsoLoginStartResponse> BeginAsync(IAuthConnector connector, SsoRequest request, string? proxyAddr, CancellationToken cancellationToken)
-    {
-        request = request with { CallbackUrl = CallbackUrl(connector, proxyAddr) };
+            Flow = flow,
+            PublicKey = publicKey,
+            CallbackUrl = CallbackUrl(connector, proxyAddr),
+            Expires = now + SsoRequestStore.Lifetime,
+        });
         var (redirect, prepared) = await Flow(connector.ResourceKind).BeginAsync(connector, request, cancellationToken);
         await _requests.CreateAsync(prepared, cancellationToken);
         return new SsoLoginStartResponse { RedirectUrl = redirect.AbsoluteUri };

@@ -55,6 +55,8 @@ public sealed record SsoWebLoginRequest
     /// <summary>A local path on the proxy to land on afterwards.</summary>
     public string? ReturnTo { get; init; }
     public string? ProxyAddr { get; init; }
+    /// <summary>The browser's address, as the proxy saw it (the start throttle counts per address).</summary>
+    public string? RemoteAddr { get; init; }
 }
 
 /// <summary>POST /v1/sso/callback (proxy only): what the identity provider sent back through the browser.</summary>

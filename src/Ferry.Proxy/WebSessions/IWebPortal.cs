@@ -21,7 +21,7 @@ public interface IWebPortal
     /// Starts a browser login through a connector; returns the identity provider's URL. <paramref name="browserBinding"/>
     /// is the random value this browser holds in its sign-in cookie: the answer is accepted only with it.
     /// </summary>
-    Task<Uri> StartSsoAsync(string kind, string connector, string? returnTo, string browserBinding, CancellationToken cancellationToken);
+    Task<Uri> StartSsoAsync(string kind, string connector, string? returnTo, string browserBinding, string? remoteAddr, CancellationToken cancellationToken);
 
     /// <summary>The identity provider's answer: a tsh listener to send the browser to, or this browser's new session.</summary>
     Task<SsoOutcome> CompleteSsoAsync(string kind, string? connector, IReadOnlyDictionary<string, string> parameters, string? browserBinding, string? remoteAddr,

@@ -59,7 +59,7 @@ internal sealed class WebPortal : IWebPortal
 
     public Task<SsoConnectorsResponse> ListConnectorsAsync(CancellationToken cancellationToken) => _auth.Auth.ListSsoConnectorsAsync(cancellationToken);
 
-    public async Task<Uri> StartSsoAsync(string kind, string connector, string? returnTo, string browserBinding, CancellationToken cancellationToken)
+    public async Task<Uri> StartSsoAsync(string kind, string connector, string? returnTo, string browserBinding, string? remoteAddr, CancellationToken cancellationToken)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var started = await _auth.Auth.BeginWebSsoAsync(
@@ -71,6 +71,7 @@ internal sealed class WebPortal : IWebPortal
                 BrowserBindingHash = Secrets.Hash(browserBinding),
                 ReturnTo = returnTo,
                 ProxyAddr = _publicAddr,
+                RemoteAddr = remoteAddr,
             },
             cancellationToken);
         return new Uri(started.RedirectUrl);

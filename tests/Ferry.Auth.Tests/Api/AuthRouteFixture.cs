@@ -79,7 +79,7 @@ public sealed class AuthRouteFixture : IAsyncLifetime
         }
 
         // A tsh login in progress through the GitHub connector, for the callback route to answer (with GitHub's "denied").
-        var started = await server.Sso.BeginConsoleAsync(ConsoleSsoRequest(), ct);
+        var started = await server.Sso.BeginConsoleAsync(ConsoleSsoRequest(), "198.51.100.7", ct);
         SsoStateToAnswer = System.Web.HttpUtility.ParseQueryString(new Uri(started.RedirectUrl).Query)["state"]!;
 
         await server.Roles.CreateAsync(ConnectorViewerRole, false, "test", ct);

@@ -34,7 +34,7 @@ internal sealed class FakePortal : IWebPortal
     public Task<SsoConnectorsResponse> ListConnectorsAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new SsoConnectorsResponse { Connectors = Connectors, DefaultType = "local" });
 
-    public Task<Uri> StartSsoAsync(string kind, string connector, string? returnTo, string browserBinding, CancellationToken cancellationToken)
+    public Task<Uri> StartSsoAsync(string kind, string connector, string? returnTo, string browserBinding, string? remoteAddr, CancellationToken cancellationToken)
     {
         Calls.Enqueue($"sso-start {kind}/{connector}");
         if (!Connectors.Any(c => c.Kind == kind && c.Name == connector))

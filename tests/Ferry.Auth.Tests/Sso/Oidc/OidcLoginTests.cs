@@ -104,6 +104,23 @@ public sealed class OidcLoginTests : IAsyncLifetime
         Assert.Contains("a replay", refusal.Error);
     }
 
+    [Fact]
+    public async Task SignInStarts_AreThrottledPerAddress_AndFreedAsTheWindowMoves()
+    {
+        var allowed = new AuthServerOptions { ClusterName = "x" }.SsoStartThrottleMaxStarts;
+        for (var i = 0; i < allowed; i++)
+        {
+            await BeginAsync("203.0.113.9");
+        }
+
+        var refused = await Assert.ThrowsAsync<FerryException>(() => BeginAsync("203.0.113.9"));
+        Assert.Equal(ErrorKind.LimitExceeded, refused.Kind);
+        Assert.Contains("too many sign-ins started from your address", refused.Message);
+        await BeginAsync("198.51.100.7"); // another address is not held up
+        _auth.Time.Advance(new AuthServerOptions { ClusterName = "x" }.LoginThrottleWindow + TimeSpan.FromSeconds(1));
+        await BeginAsync("203.0.113.9");
+    }
+
     public static TheoryData<string, string> Attacks() => new()
     {
         { "tampered", "signature the issuer's keys do not verify" },
@@ -168,7 +185,7 @@ public sealed class OidcLoginTests : IAsyncLifetime
     public async Task ClientRedirect_ThatIsNotTshsLoopbackListener_IsRefused_BeforeAnythingIsStored(string redirect)
     {
         var error = await Assert.ThrowsAsync<FerryException>(async () => await _auth.Server.Sso.BeginConsoleAsync(
-            new SsoConsoleLoginRequest { Connector = "myoidc", PublicKey = AuthFixture.NewKey().PublicKeyPem, ClientRedirectUrl = redirect, SealKey = SsoSeal.NewKey() }, default));
+            new SsoConsoleLoginRequest { Connector = "myoidc", PublicKey = AuthFixture.NewKey().PublicKeyPem, ClientRedirectUrl = redirect, SealKey = SsoSeal.NewKey() }, "198.51.100.7", default));
 
         Assert.Equal(ErrorKind.BadParameter, error.Kind);
         Assert.Contains("client redirect URL refused", error.Message);
@@ -183,7 +200,7 @@ public sealed class OidcLoginTests : IAsyncLifetime
         var start = await _auth.Server.Sso.BeginWebAsync(new SsoWebLoginRequest
         {
             Kind = "oidc", Connector = "myoidc", PublicKey = AuthFixture.NewKey().PublicKeyPem, BrowserBindingHash = Secrets.Hash(binding), ReturnTo = "/web/audit",
-        }, default);
+        }, "198.51.100.7", default);
         var (code, state, _) = _issuer.SignIn(start.RedirectUrl);
         var parameters = new Dictionary<string, string> { ["code"] = code, ["state"] = state };
 
@@ -195,7 +212,7 @@ public sealed class OidcLoginTests : IAsyncLifetime
         start = await _auth.Server.Sso.BeginWebAsync(new SsoWebLoginRequest
         {
             Kind = "oidc", Connector = "myoidc", PublicKey = AuthFixture.NewKey().PublicKeyPem, BrowserBindingHash = Secrets.Hash(binding), ReturnTo = "/web/audit",
-        }, default);
+        }, "198.51.100.7", default);
         (code, state, _) = _issuer.SignIn(start.RedirectUrl);
         var done = await CompleteAsync(new Dictionary<string, string> { ["code"] = code, ["state"] = state }, browserBinding: binding);
         Assert.Equal("alice@example.com", done.WebSession!.Session.User);
@@ -280,7 +297,7 @@ public sealed class OidcLoginTests : IAsyncLifetime
         return (JsonSerializer.Deserialize<SsoConsoleResult>(opened!, ApiJson.Options)!, seal);
     }
 
-    private async Task<(string Seal, SsoLoginStartResponse Start)> BeginAsync()
+    private async Task<(string Seal, SsoLoginStartResponse Start)> BeginAsync(string remoteAddr = "198.51.100.7")
     {
         var seal = SsoSeal.NewKey();
         var start = await _auth.Server.Sso.BeginConsoleAsync(new SsoConsoleLoginRequest
@@ -289,7 +306,7 @@ public sealed class OidcLoginTests : IAsyncLifetime
             PublicKey = AuthFixture.NewKey().PublicKeyPem,
             ClientRedirectUrl = "http://127.0.0.1:45678/callback",
             SealKey = seal,
-        }, default);
+        }, remoteAddr, default);
         return (seal, start);
     }
 

@@ -99,7 +99,7 @@ public sealed class SamlLoginTests : IAsyncLifetime
         var start = await _auth.Server.Sso.BeginConsoleAsync(new SsoConsoleLoginRequest
         {
             Connector = "mysaml", PublicKey = AuthFixture.NewKey().PublicKeyPem, ClientRedirectUrl = "http://127.0.0.1:45678/callback", SealKey = seal,
-        }, default);
+        }, "198.51.100.7", default);
         var query = HttpUtility.ParseQueryString(new Uri(start.RedirectUrl).Query);
         Assert.NotNull(query["Signature"]); // auth generated a signing key pair for the connector
         using var inflate = new DeflateStream(new MemoryStream(Convert.FromBase64String(query["SAMLRequest"]!)), CompressionMode.Decompress);

@@ -53,7 +53,7 @@ internal static class SsoEndpoints
         {
             var binding = SsoBindingCookie.Set(http.Response);
             var returnTo = ReturnTo.OrDefault(http.Request.Query["return_to"].ToString());
-            var redirect = await ui.Portal.StartSsoAsync(kind, name, returnTo, binding, http.RequestAborted);
+            var redirect = await ui.Portal.StartSsoAsync(kind, name, returnTo, binding, http.Connection.RemoteIpAddress?.ToString(), http.RequestAborted);
             return new SeeOtherResult(redirect.AbsoluteUri);
         }
         catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
