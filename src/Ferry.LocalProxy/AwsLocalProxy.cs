@@ -128,18 +128,23 @@ public sealed class AwsLocalProxy : IAsyncDisposable
     /// The variables to add to the child's environment (docs/aws-access.md §1.2, §2.3): the throwaway pair and the CA
     /// bundle, plus <c>HTTPS_PROXY</c> and <c>https_proxy</c> in HTTPS_PROXY mode.
     /// </summary>
-    public IReadOnlyDictionary<string, string> GetEnvironment()
+    public IReadOnlyDictionary<string, string> GetEnvironment() =>
+        EnvironmentFor(_options.Mode, Port == 0 ? throw new InvalidOperationException("The proxy has not been started.") : Port,
+            _options.LocalCredentials, Path.GetFullPath(_options.CaBundlePath));
+
+    /// <summary>The same for a proxy running elsewhere (tsh's resident proxy, known from its state file).</summary>
+    public static IReadOnlyDictionary<string, string> EnvironmentFor(AwsLocalProxyMode mode, int port, Ferry.Aws.AwsCredentials credentials, string caBundlePath)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["AWS_ACCESS_KEY_ID"] = _options.LocalCredentials.AccessKeyId,
-            ["AWS_SECRET_ACCESS_KEY"] = _options.LocalCredentials.SecretAccessKey,
-            ["AWS_CA_BUNDLE"] = Path.GetFullPath(_options.CaBundlePath),
+            ["AWS_ACCESS_KEY_ID"] = credentials.AccessKeyId,
+            ["AWS_SECRET_ACCESS_KEY"] = credentials.SecretAccessKey,
+            ["AWS_CA_BUNDLE"] = caBundlePath,
         };
 
-        if (_options.Mode == AwsLocalProxyMode.HttpsProxy)
+        if (mode == AwsLocalProxyMode.HttpsProxy)
         {
-            var proxy = $"http://127.0.0.1:{(Port == 0 ? throw new InvalidOperationException("The proxy has not been started.") : Port)}";
+            var proxy = $"http://127.0.0.1:{port}";
             environment["HTTPS_PROXY"] = proxy;
             environment["https_proxy"] = proxy;
         }

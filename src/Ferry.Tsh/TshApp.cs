@@ -24,6 +24,7 @@ public static class TshApp
         root.Subcommands.Add(AppsCommand.Build(context));
         root.Subcommands.Add(AwsCommand.HelpEntry());
         root.Subcommands.Add(ProxyCommand.Build(context));
+        root.Subcommands.Add(Resident.ResidentProxyCommand.Build(context));
         return CliRunner.RunAsync(root, args, console, cancellationToken);
     }
 

@@ -96,6 +96,7 @@ internal static class AppsCommand
                 profile,
                 new AppLogin { AppName = name, SessionId = session.SessionId, PublicAddr = session.PublicAddr, Uri = session.AppUri, AwsRoleArn = arn, Expires = session.Expires },
                 session.CertPem);
+            Resident.ResidentAwsProxy.StopAll(context.Store, profile, name); // it serves the previous certificate (and perhaps another role)
             if (parse.GetValue(quiet))
             {
                 return 0;
@@ -147,6 +148,7 @@ internal static class AppsCommand
                     // Already gone (expired, or the login expired): removing the local files is what matters.
                 }
 
+                Resident.ResidentAwsProxy.StopAll(context.Store, profile, login.AppName);
                 context.Store.RemoveAppLogin(profile, login.AppName);
             }
 

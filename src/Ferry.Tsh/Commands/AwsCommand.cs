@@ -2,12 +2,14 @@ using System.CommandLine;
 using System.Diagnostics;
 using Ferry.Core.Errors;
 using Ferry.LocalProxy;
+using Ferry.Tsh.Resident;
 
 namespace Ferry.Tsh.Commands;
 
 /// <summary>
 /// tsh aws [--app APP] [--exec CMD] [-e|--endpoint-url] ARGS...: runs the aws CLI (or another program) through
-/// a temporary local proxy, with the proxy's environment, and passes its exit code through (docs/aws-access.md §2.3).
+/// the app login's resident local proxy (<see cref="ResidentAwsProxy"/>, started on first use), with the proxy's
+/// environment, and passes its exit code through (docs/aws-access.md §2.3, §2.4).
 /// tsh's own flags end at the first argument that is not one of them; everything after goes to aws untouched,
 /// which is why this command is parsed by hand rather than by System.CommandLine.
 /// </summary>
@@ -61,8 +63,7 @@ internal static class AwsCommand
         var profile = context.Store.RequireCurrent();
         var login = ActiveApps.Choose(context.Store, profile, app);
         var mode = endpointMode ? AwsLocalProxyMode.EndpointUrl : AwsLocalProxyMode.HttpsProxy;
-        await using var proxy = await AwsProxyLauncher.StartAsync(context, profile, login, mode, 0, cancellationToken);
-        var warmUp = proxy.WarmUpAsync(cancellationToken); // overlaps the TLS handshake with the aws CLI's own start-up
+        var proxy = await ResidentAwsProxy.AcquireAsync(context, profile, login, mode, cancellationToken);
 
         var info = new ProcessStartInfo(program ?? "aws") { UseShellExecute = false };
         foreach (var arg in rest)
@@ -80,7 +81,7 @@ internal static class AwsCommand
         info.Environment.Remove("AWS_SESSION_TOKEN");
         info.Environment.Remove("AWS_SECURITY_TOKEN");
         info.Environment.Remove("AWS_PROFILE");
-        foreach (var (name, value) in proxy.GetEnvironment())
+        foreach (var (name, value) in ResidentAwsProxy.Environment(proxy, mode))
         {
             info.Environment[name] = value;
         }
@@ -121,10 +122,6 @@ internal static class AwsCommand
                 throw;
             }
 
-            await warmUp;
-
-            // The only client is gone: stop at once instead of draining connections it will never use again.
-            await proxy.StopAsync(new CancellationToken(canceled: true));
             return child.ExitCode;
         }
     }

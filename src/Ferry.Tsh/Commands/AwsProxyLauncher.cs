@@ -15,17 +15,8 @@ internal static class AwsProxyLauncher
 {
     public static async Task<AwsLocalProxy> StartAsync(TshContext context, Profile profile, AppLogin login, AwsLocalProxyMode mode, int port, CancellationToken cancellationToken)
     {
-        if (login.AwsRoleArn is null)
-        {
-            throw FerryException.BadParameter($"app \"{login.AppName}\" is not an AWS app");
-        }
-
         var store = context.Store;
-        var certificate = store.LoadCertificate(profile, store.AppCertificatePath(profile, login.AppName));
-        if (certificate.NotAfter.ToUniversalTime() <= DateTime.UtcNow)
-        {
-            throw FerryException.AccessDenied($"your certificate for app \"{login.AppName}\" has expired; run: tsh login, then tsh apps login {login.AppName}");
-        }
+        var certificate = LoadAppCertificate(store, profile, login);
 
         var (hostCa, _) = store.LoadCas(profile);
         var trust = ServerTrust.ForProxy(hostCa);
@@ -52,5 +43,23 @@ internal static class AwsProxyLauncher
         }
 
         return proxy;
+    }
+
+    /// <summary>The app certificate with its key; refused, saying what to run, for a non-AWS app or an expired login.</summary>
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadAppCertificate(ProfileStore store, Profile profile, AppLogin login)
+    {
+        if (login.AwsRoleArn is null)
+        {
+            throw FerryException.BadParameter($"app \"{login.AppName}\" is not an AWS app");
+        }
+
+        var certificate = store.LoadCertificate(profile, store.AppCertificatePath(profile, login.AppName));
+        if (certificate.NotAfter.ToUniversalTime() <= DateTime.UtcNow)
+        {
+            certificate.Dispose();
+            throw FerryException.AccessDenied($"your certificate for app \"{login.AppName}\" has expired; run: tsh login, then tsh apps login {login.AppName}");
+        }
+
+        return certificate;
     }
 }

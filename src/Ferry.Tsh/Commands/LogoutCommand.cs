@@ -17,6 +17,7 @@ internal static class LogoutCommand
                 return 0;
             }
 
+            Resident.ResidentAwsProxy.StopAll(context.Store, profile);
             context.Store.Remove(profile);
             await context.Console.Out.WriteLineAsync($"Logged out {profile.Username} from {profile.ProxyAddress}.");
             return 0;

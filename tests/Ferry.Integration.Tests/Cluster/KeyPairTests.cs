@@ -33,10 +33,10 @@ public sealed class KeyPairTests
         Assert.Equal("CN=first alpha.example.com", await ServedSubjectAsync(cluster, "unknown.example.com")); // the first pair
 
         WritePair(directory!, "a", "alpha.example.com", "renewed");
-        await WaitForAsync(async () => await ServedSubjectAsync(cluster, "alpha.example.com") == "CN=renewed alpha.example.com", "the renewed certificate");
+        await Until.TrueAsync(async () => await ServedSubjectAsync(cluster, "alpha.example.com") == "CN=renewed alpha.example.com", "the renewed certificate");
 
         await File.WriteAllTextAsync(Path.Combine(directory!, "b.crt"), "not a certificate");
-        await WaitForAsync(() => Task.FromResult(cluster.Process!.Output.Contains("keeping the last good certificates", StringComparison.Ordinal)), "the failed reload to be logged");
+        await Until.TrueAsync(() => Task.FromResult(cluster.Process!.Output.Contains("keeping the last good certificates", StringComparison.Ordinal)), "the failed reload to be logged");
         Assert.Equal("CN=first beta.example.com", await ServedSubjectAsync(cluster, "beta.example.com"));
     }
 
@@ -60,19 +60,5 @@ public sealed class KeyPairTests
         await using var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
         await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = serverName });
         return tls.RemoteCertificate!.Subject;
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException("timed out waiting for " + what);
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

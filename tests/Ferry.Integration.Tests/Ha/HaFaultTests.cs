@@ -64,14 +64,14 @@ public sealed partial class HaFaultTests : IClassFixture<HaClusterFixture>
         TimeSpan outage;
         try
         {
-            await WaitForAsync(() => adds.Acknowledged.Count >= 2, "tctl users add to succeed through the auth balancer");
+            await Until.TrueAsync(() => adds.Acknowledged.Count >= 2, "tctl users add to succeed through the auth balancer", TimeSpan.FromSeconds(60));
             outage = await MeasureOutageAsync(session, $"kill -9 {auth.Name}", () =>
             {
                 auth.Kill();
                 return Task.CompletedTask;
             });
             var afterKill = adds.Acknowledged.Count;
-            await WaitForAsync(() => adds.Acknowledged.Count >= afterKill + 2, "tctl users add to succeed again through the auth balancer");
+            await Until.TrueAsync(() => adds.Acknowledged.Count >= afterKill + 2, "tctl users add to succeed again through the auth balancer", TimeSpan.FromSeconds(60));
         }
         finally
         {
@@ -122,7 +122,7 @@ public sealed partial class HaFaultTests : IClassFixture<HaClusterFixture>
 
         await AssertLoginWorksAsync(user);
         Assert.True(outage <= MaxOutage, $"{outage.TotalSeconds:0.0} s without a successful call after the PostgreSQL restart\n{Failures(session)}\n{_ha.Logs()}");
-        await WaitForAsync(async () => (await _ha.TctlAsync(["users", "add", "after-restart", "--roles=access"])).ExitCode == 0, "tctl users add after the restart");
+        await Until.TrueAsync(async () => (await _ha.TctlAsync(["users", "add", "after-restart", "--roles=access"])).ExitCode == 0, "tctl users add after the restart", TimeSpan.FromSeconds(60));
         var users = await UserNamesAsync();
         Assert.Contains("before-restart", users);
         Assert.Contains("after-restart", users);
@@ -232,12 +232,12 @@ public sealed partial class HaFaultTests : IClassFixture<HaClusterFixture>
         try
         {
             await _ha.Postgres.TerminateAsync(auth.Name + "-audit");
-            await WaitForAsync(async () =>
+            await Until.TrueAsync(async () =>
             {
                 using var ready = await http.GetAsync($"http://127.0.0.1:{auth.DiagPort}/readyz");
                 var body = await ready.Content.ReadAsStringAsync();
                 return ready.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && body.Contains("\"name\":\"auth audit log\",\"ok\":false", StringComparison.Ordinal);
-            }, $"{auth.Name} to report its audit log unreachable");
+            }, $"{auth.Name} to report its audit log unreachable", TimeSpan.FromSeconds(60));
         }
         finally
         {
@@ -290,12 +290,12 @@ public sealed partial class HaFaultTests : IClassFixture<HaClusterFixture>
         using var http = new HttpClient();
         foreach (var proxy in _ha.Proxies)
         {
-            await WaitForAsync(async () =>
+            await Until.TrueAsync(async () =>
             {
                 var metrics = await http.GetStringAsync($"http://127.0.0.1:{proxy.DiagPort}/metrics");
                 var match = ProxyAgents().Match(metrics);
                 return match.Success && double.Parse(match.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture) >= _ha.Agents.Count;
-            }, $"{proxy.Name} to hold tunnels from every agent");
+            }, $"{proxy.Name} to hold tunnels from every agent", TimeSpan.FromSeconds(60));
         }
     }
 
@@ -354,22 +354,6 @@ public sealed partial class HaFaultTests : IClassFixture<HaClusterFixture>
             }
         }, CancellationToken.None);
         return adds;
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, string what) => await WaitForAsync(() => Task.FromResult(condition()), what);
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException("timed out waiting for " + what);
-            }
-
-            await Task.Delay(100);
-        }
     }
 
     private static string Failures(Session session) =>
