@@ -7,4 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "==> Building (Release)"
 dotnet build bench/Ferry.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
+echo "==> Publishing tsh as a native executable (as users get it)"
+FERRY_TSH="$(pwd)/$(scripts/publish-tsh.sh | tail -1)"
+export FERRY_TSH
 exec bench/Ferry.Bench/bin/Release/net10.0/ferry-bench "$@"

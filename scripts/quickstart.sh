@@ -57,11 +57,14 @@ fi
 if [ -z "${FERRY_BIN:-}" ]; then
   echo "==> Building Ferry (Release) into $BIN"
   mkdir -p "$BIN"
-  for project in Ferry.Teleport Ferry.Tctl Ferry.Tsh; do
-    # ReadyToRun: precompiled code starts faster (every tsh aws is a new process); plain IL when it cannot be had.
+  for project in Ferry.Teleport Ferry.Tctl; do
+    # ReadyToRun: precompiled code starts faster; plain IL when it cannot be had.
     dotnet publish "src/$project" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$BIN" -nologo -v quiet -clp:ErrorsOnly 2>/dev/null \
       || dotnet publish "src/$project" -c Release -o "$BIN" -nologo -v quiet -clp:ErrorsOnly
   done
+  # tsh native (every tsh aws is a new process: ~10 ms to start instead of ~70); ReadyToRun when it cannot be linked.
+  scripts/publish-tsh.sh "$BIN" >/dev/null \
+    || dotnet publish src/Ferry.Tsh -c Release -r linux-x64 --self-contained false -p:PublishAot=false -p:PublishReadyToRun=true -o "$BIN" -nologo -v quiet -clp:ErrorsOnly
 fi
 
 # Put the three commands on PATH: /usr/local/bin when we may write there, else ~/.local/bin (FERRY_LINK_DIR overrides).

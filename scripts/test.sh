@@ -47,6 +47,9 @@ npm ci --prefix tests/Ferry.Web.Tests/Sso/Idp --no-audit --no-fund --loglevel=er
 
 log "Building (Release)"
 dotnet build Ferry.slnx -c Release -nologo -clp:ErrorsOnly
+log "Publishing tsh as a native executable (what users run; the tests drive it through FERRY_TSH)"
+FERRY_TSH="$(pwd)/$(scripts/publish-tsh.sh | tail -1)"
+export FERRY_TSH
 
 log "Running tests"
 dotnet test Ferry.slnx -c Release --no-build -nologo

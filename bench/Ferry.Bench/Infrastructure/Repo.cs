@@ -20,7 +20,8 @@ internal sealed class Repo
 
     public string Tctl => Binary("Ferry.Tctl", "tctl");
 
-    public string Tsh => Binary("Ferry.Tsh", "tsh");
+    /// <summary>The native tsh bench/run.sh publishes (<c>FERRY_TSH</c>), as users get it; else the JIT build.</summary>
+    public string Tsh => Environment.GetEnvironmentVariable("FERRY_TSH") is { Length: > 0 } native ? native : Binary("Ferry.Tsh", "tsh");
 
     public string SandboxScript => Path.Combine(Root, "scripts", "aws-sandbox.sh");
 

@@ -91,7 +91,7 @@ public static class AwsErrorWriter
             case AwsProtocol.Json:
             case AwsProtocol.RestJson:
                 headers.Add(new("x-amzn-ErrorType", code));
-                var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["__type"] = code, ["message"] = message });
+                var json = JsonError(code, message);
                 return new AwsErrorResponse(statusCode, protocol == AwsProtocol.Json ? "application/x-amz-json-1.0" : "application/json", json, headers);
             case AwsProtocol.Query:
                 return new AwsErrorResponse(statusCode, "text/xml", Xml(w =>
@@ -154,5 +154,20 @@ public static class AwsErrorWriter
         }
 
         return sb.ToString().Trim();
+    }
+
+    /// <summary>{"__type": CODE, "message": MESSAGE}, written directly (no serializer metadata needed in native tsh).</summary>
+    private static byte[] JsonError(string code, string message)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("__type", code);
+            writer.WriteString("message", message);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 }

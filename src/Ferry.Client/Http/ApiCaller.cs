@@ -33,7 +33,7 @@ public sealed class ApiCaller : IDisposable
     }
 
     public async Task<T> SendJsonAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
-        await ReadAsync<T>(await SendAsync(new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: ApiJson.Options) }, cancellationToken), cancellationToken);
+        await ReadAsync<T>(await SendAsync(new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, ApiJson.Options.GetTypeInfo(body.GetType())) }, cancellationToken), cancellationToken);
 
     public async Task<byte[]> SendBytesAsync(HttpMethod method, string path, byte[]? json, CancellationToken cancellationToken)
     {
@@ -92,7 +92,7 @@ public sealed class ApiCaller : IDisposable
         var status = (int)response.StatusCode;
         try
         {
-            var body = await response.Content.ReadFromJsonAsync<ApiErrorBody>(ApiJson.Options, cancellationToken);
+            var body = await response.Content.ReadFromJsonAsync(ApiJson.TypeInfo<ApiErrorBody>(), cancellationToken);
             if (body?.Error is { } error)
             {
                 return new FerryException(ErrorKindMapping.FromWireName(error.Kind), error.Message);
@@ -110,7 +110,7 @@ public sealed class ApiCaller : IDisposable
     {
         using (response)
         {
-            return await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken)
+            return await response.Content.ReadFromJsonAsync(ApiJson.TypeInfo<T>(), cancellationToken)
                 ?? throw FerryException.Unavailable("the server sent an empty answer");
         }
     }

@@ -49,7 +49,7 @@ public sealed class AuthClient : IDisposable
         ResourceJson.Deserialize<User>(await _api.SendBytesAsync(HttpMethod.Put, $"users/{Escape(user.Name)}?force={Flag(force)}", ResourceJson.SerializeToUtf8Bytes(user), ct));
 
     public async Task<User> UpdateUserAsync(string name, UpdateUserRequest request, CancellationToken ct) =>
-        ResourceJson.Deserialize<User>(await _api.SendBytesAsync(HttpMethod.Patch, "users/" + Escape(name), JsonSerializer.SerializeToUtf8Bytes(request, ApiJson.Options), ct));
+        ResourceJson.Deserialize<User>(await _api.SendBytesAsync(HttpMethod.Patch, "users/" + Escape(name), JsonSerializer.SerializeToUtf8Bytes(request, ApiJson.TypeInfo<UpdateUserRequest>()), ct));
 
     public Task DeleteUserAsync(string name, CancellationToken ct) => _api.SendAsync(HttpMethod.Delete, "users/" + Escape(name), ct);
 
@@ -61,7 +61,7 @@ public sealed class AuthClient : IDisposable
         ResourceLists.Deserialize<ProvisionToken>(await _api.GetBytesAsync(withSecrets ? "tokens?with_secrets=true" : "tokens", ct));
 
     public async Task<ProvisionToken> CreateTokenAsync(CreateTokenRequest request, CancellationToken ct) =>
-        ResourceJson.Deserialize<ProvisionToken>(await _api.SendBytesAsync(HttpMethod.Post, "tokens", JsonSerializer.SerializeToUtf8Bytes(request, ApiJson.Options), ct));
+        ResourceJson.Deserialize<ProvisionToken>(await _api.SendBytesAsync(HttpMethod.Post, "tokens", JsonSerializer.SerializeToUtf8Bytes(request, ApiJson.TypeInfo<CreateTokenRequest>()), ct));
 
     public async Task<ProvisionToken> PutTokenAsync(ProvisionToken token, bool force, CancellationToken ct) =>
         ResourceJson.Deserialize<ProvisionToken>(await _api.SendBytesAsync(HttpMethod.Put, $"tokens?force={Flag(force)}", ResourceJson.SerializeToUtf8Bytes(token), ct));
@@ -94,7 +94,7 @@ public sealed class AuthClient : IDisposable
 
     /// <summary>Auth answers 204 with no body.</summary>
     public Task EmitEventsAsync(IReadOnlyList<AuditEvent> events, CancellationToken ct) =>
-        _api.SendBytesAsync(HttpMethod.Post, "events", JsonSerializer.SerializeToUtf8Bytes(events), ct);
+        _api.SendBytesAsync(HttpMethod.Post, "events", JsonSerializer.SerializeToUtf8Bytes(events, AuditEventJson.Batch), ct);
 
     public async Task<IReadOnlyList<AccessLock>> ListLocksAsync(CancellationToken ct) => ResourceLists.Deserialize<AccessLock>(await _api.GetBytesAsync("locks", ct));
 
@@ -156,7 +156,7 @@ public sealed class AuthClient : IDisposable
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
         while (await reader.ReadLineAsync(ct) is { } line)
         {
-            if (line.Length > 0 && JsonSerializer.Deserialize<WatchEvent>(line, ApiJson.Options) is { } watchEvent)
+            if (line.Length > 0 && JsonSerializer.Deserialize(line, ApiJson.TypeInfo<WatchEvent>()) is { } watchEvent)
             {
                 yield return watchEvent;
             }

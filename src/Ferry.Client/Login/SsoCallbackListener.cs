@@ -97,7 +97,7 @@ public sealed class SsoCallbackListener : IDisposable
         SsoConsoleResult? result = null;
         try
         {
-            result = opened is null ? null : JsonSerializer.Deserialize<SsoConsoleResult>(opened, ApiJson.Options);
+            result = opened is null ? null : JsonSerializer.Deserialize(opened, ApiJson.TypeInfo<SsoConsoleResult>());
         }
         catch (JsonException)
         {

@@ -8,7 +8,7 @@ namespace Ferry.Client.Profiles;
 internal static class FlatYaml
 {
     public static string Write(IEnumerable<(string Key, string Value)> entries) =>
-        string.Concat(entries.Select(e => $"{e.Key}: {System.Text.Json.JsonSerializer.Serialize(e.Value)}\n"));
+        string.Concat(entries.Select(e => $"{e.Key}: {System.Text.Json.JsonSerializer.Serialize(e.Value, Core.Api.ApiJsonContext.Default.String)}\n"));
 
     public static Dictionary<string, string> Read(string text)
     {
@@ -25,7 +25,7 @@ internal static class FlatYaml
             var value = line[(colon + 1)..].Trim();
             if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
             {
-                value = System.Text.Json.JsonSerializer.Deserialize<string>(value) ?? "";
+                value = System.Text.Json.JsonSerializer.Deserialize(value, Core.Api.ApiJsonContext.Default.String) ?? "";
             }
             else if (value.Length >= 2 && value[0] == '\'' && value[^1] == '\'')
             {

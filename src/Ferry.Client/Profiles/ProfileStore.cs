@@ -50,7 +50,7 @@ public sealed class ProfileStore
     public void SaveAppLogin(Profile profile, AppLogin login, string certificatePem)
     {
         SecureFile.WriteAllText(AppCertificatePath(profile, login.AppName), certificatePem);
-        SecureFile.WriteAllText(AppLoginPath(profile, login.AppName), System.Text.Json.JsonSerializer.Serialize(login, Core.Api.ApiJson.Options));
+        SecureFile.WriteAllText(AppLoginPath(profile, login.AppName), System.Text.Json.JsonSerializer.Serialize(login, ProfileJsonContext.Default.AppLogin));
     }
 
     public IReadOnlyList<AppLogin> AppLogins(Profile profile)
@@ -62,7 +62,7 @@ public sealed class ProfileStore
         }
 
         return Directory.GetFiles(directory, "*.json")
-            .Select(path => System.Text.Json.JsonSerializer.Deserialize<AppLogin>(File.ReadAllText(path), Core.Api.ApiJson.Options))
+            .Select(path => System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(path), ProfileJsonContext.Default.AppLogin))
             .Where(login => login is not null)
             .Select(login => login!)
             .OrderBy(login => login.AppName, StringComparer.Ordinal)

@@ -69,6 +69,6 @@ public sealed record AuditEvent
         string text => text,
         JsonElement { ValueKind: JsonValueKind.String } element => element.GetString() ?? "",
         JsonElement element => element.GetRawText(),
-        _ => JsonSerializer.Serialize(value),
+        _ => JsonSerializer.Serialize(value, AuditEventJson.Options.GetTypeInfo(value.GetType())),
     } : "";
 }

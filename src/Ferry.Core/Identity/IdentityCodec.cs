@@ -17,12 +17,6 @@ public static class IdentityCodec
     /// <summary>Private OID arc for Ferry's identity extension.</summary>
     public const string IdentityExtensionOid = "1.3.9999.70.1";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
 
     public static X500DistinguishedName BuildSubject(FerryIdentity identity)
     {
@@ -39,7 +33,7 @@ public static class IdentityCodec
     public static X509Extension BuildExtension(FerryIdentity identity)
     {
         var writer = new AsnWriter(AsnEncodingRules.DER);
-        writer.WriteCharacterString(UniversalTagNumber.UTF8String, JsonSerializer.Serialize(identity, Json));
+        writer.WriteCharacterString(UniversalTagNumber.UTF8String, JsonSerializer.Serialize(identity, IdentityJsonContext.Default.FerryIdentity));
         return new X509Extension(IdentityExtensionOid, writer.Encode(), critical: false);
     }
 
@@ -52,7 +46,7 @@ public static class IdentityCodec
         {
             var reader = new AsnReader(extension.RawData, AsnEncodingRules.DER);
             var text = reader.ReadCharacterString(UniversalTagNumber.UTF8String);
-            var identity = JsonSerializer.Deserialize<FerryIdentity>(text, Json)
+            var identity = JsonSerializer.Deserialize(text, IdentityJsonContext.Default.FerryIdentity)
                 ?? throw new JsonException("empty identity");
             return identity with { Expires = new DateTimeOffset(certificate.NotAfter.ToUniversalTime()) };
         }
@@ -62,3 +56,15 @@ public static class IdentityCodec
         }
     }
 }
+
+/// <summary>Source-generated: every proxied request's certificate is decoded with it, and tsh (native) has no reflection.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = [typeof(SnakeCaseEnumConverter<IdentityKind>)])]
+[JsonSerializable(typeof(FerryIdentity))]
+internal sealed partial class IdentityJsonContext : JsonSerializerContext;
+
+/// <summary>An enum as its snake_case name, without the reflection the non-generic converter needs.</summary>
+internal sealed class SnakeCaseEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.SnakeCaseLower)
+    where TEnum : struct, Enum;

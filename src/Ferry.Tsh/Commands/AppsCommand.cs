@@ -167,34 +167,31 @@ internal static class AppsCommand
         {
             var profile = context.Store.RequireCurrent();
             var login = ActiveApps.Choose(context.Store, profile, parse.GetValue(app));
-            var document = new
-            {
-                name = login.AppName,
-                uri = $"https://{profile.ProxyAddress}",
-                ca = context.Store.CasPath(profile),
-                cert = context.Store.AppCertificatePath(profile, login.AppName),
-                key = context.Store.KeyPath(profile),
-                aws_role_arn = login.AwsRoleArn,
-            };
+            var document = new AppConfig(
+                login.AppName, $"https://{profile.ProxyAddress}", context.Store.CasPath(profile), context.Store.AppCertificatePath(profile, login.AppName),
+                context.Store.KeyPath(profile), login.AwsRoleArn);
             if (OutputFormats.Parse(parse.GetValue(format)) == OutputFormat.Json)
             {
-                await context.Console.Out.WriteLineAsync(JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
+                await context.Console.Out.WriteLineAsync(JsonSerializer.Serialize(document, TshJsonContext.Default.AppConfig));
                 return 0;
             }
 
             var output = context.Console.Out;
-            await output.WriteLineAsync($"Name:      {document.name}");
-            await output.WriteLineAsync($"URI:       {document.uri}");
-            await output.WriteLineAsync($"CA:        {document.ca}");
-            await output.WriteLineAsync($"Cert:      {document.cert}");
-            await output.WriteLineAsync($"Key:       {document.key}");
-            if (document.aws_role_arn is not null)
+            await output.WriteLineAsync($"Name:      {document.Name}");
+            await output.WriteLineAsync($"URI:       {document.Uri}");
+            await output.WriteLineAsync($"CA:        {document.Ca}");
+            await output.WriteLineAsync($"Cert:      {document.Cert}");
+            await output.WriteLineAsync($"Key:       {document.Key}");
+            if (document.AwsRoleArn is not null)
             {
-                await output.WriteLineAsync($"AWS ARN:   {document.aws_role_arn}");
+                await output.WriteLineAsync($"AWS ARN:   {document.AwsRoleArn}");
             }
 
             return 0;
         });
         return command;
     }
+
+    /// <summary>The shape of `tsh apps config -f json`.</summary>
+    internal sealed record AppConfig(string Name, string Uri, string Ca, string Cert, string Key, string? AwsRoleArn);
 }

@@ -6,19 +6,13 @@ using Ferry.Client.Profiles;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;
 using Ferry.Core.Time;
+using Ferry.Core.Yaml;
 
 namespace Ferry.Tsh.Commands;
 
 /// <summary>tsh status [-f text|json|yaml]: who you are, your roles and traits, and until when.</summary>
 internal static class StatusCommand
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     public static Command Build(TshContext context)
     {
         var format = OutputFormats.Option("text", "-f");
@@ -31,12 +25,10 @@ internal static class StatusCommand
             switch (OutputFormats.Parse(parse.GetValue(format)))
             {
                 case OutputFormat.Json:
-                    await context.Console.Out.WriteLineAsync(JsonSerializer.Serialize(new StatusDocument(status, [], null), Json));
+                    await context.Console.Out.WriteLineAsync(JsonSerializer.Serialize(new StatusDocument(status, [], null), TshJsonContext.Default.StatusDocument));
                     break;
                 case OutputFormat.Yaml:
-                    var serializer = new YamlDotNet.Serialization.SerializerBuilder()
-                        .WithNamingConvention(YamlDotNet.Serialization.NamingConventions.UnderscoredNamingConvention.Instance).Build();
-                    await context.Console.Out.WriteAsync(serializer.Serialize(new StatusDocument(status, [], null)));
+                    await context.Console.Out.WriteAsync(YamlWriter.Write(JsonSerializer.SerializeToNode(new StatusDocument(status, [], null), TshJsonContext.Default.StatusDocument)));
                     break;
                 default:
                     await PrintProfileAsync(context, profile, ct);
@@ -60,7 +52,7 @@ internal static class StatusCommand
             identity.Traits,
             [],
             identity.Expires,
-            store.AppLogins(profile).Select(a => (object)new { name = a.AppName, aws_role_arn = a.AwsRoleArn, public_addr = a.PublicAddr, valid_until = a.Expires }).ToList());
+            store.AppLogins(profile).Select(a => new AppStatus(a.AppName, a.AwsRoleArn, a.PublicAddr, a.Expires)).ToList());
     }
 
     public static async Task PrintProfileAsync(TshContext context, Profile profile, CancellationToken ct)
@@ -87,7 +79,7 @@ internal static class StatusCommand
     }
 
     /// <summary>The shape of `tsh status -f json`, as Teleport prints it (the fields Ferry has).</summary>
-    internal sealed record StatusDocument(ProfileStatus Active, IReadOnlyList<ProfileStatus> Profiles, object? Environment);
+    internal sealed record StatusDocument(ProfileStatus Active, IReadOnlyList<ProfileStatus> Profiles, IReadOnlyDictionary<string, string>? Environment);
 
     internal sealed record ProfileStatus(
         string ProfileUrl,
@@ -97,5 +89,7 @@ internal static class StatusCommand
         IReadOnlyDictionary<string, IReadOnlyList<string>> Traits,
         IReadOnlyList<string> Logins,
         DateTimeOffset ValidUntil,
-        IReadOnlyList<object> Apps);
+        IReadOnlyList<AppStatus> Apps);
+
+    internal sealed record AppStatus(string Name, string? AwsRoleArn, string PublicAddr, DateTimeOffset ValidUntil);
 }

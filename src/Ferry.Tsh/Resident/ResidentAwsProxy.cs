@@ -145,7 +145,7 @@ internal static class ResidentAwsProxy
         };
         if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet")
         {
-            start.ArgumentList.Add(typeof(TshApp).Assembly.Location); // tsh run as "dotnet tsh.dll"
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tsh.dll")); // tsh run as "dotnet tsh.dll"
         }
 
         foreach (var argument in new[] { ResidentProxyCommand.Name, "--app", app, "--mode", ModeName(mode) })

@@ -12,7 +12,11 @@ internal static class Binaries
 
     public static string Teleport => Find("Ferry.Teleport", "teleport");
     public static string Tctl => Find("Ferry.Tctl", "tctl");
-    public static string Tsh => Find("Ferry.Tsh", "tsh");
+    /// <summary>
+    /// The native tsh when <c>FERRY_TSH</c> names one (scripts/test.sh publishes it: what users run), else the JIT
+    /// build beside the tests (it runs with the native build's limits: no reflection-based JSON).
+    /// </summary>
+    public static string Tsh => Environment.GetEnvironmentVariable("FERRY_TSH") is { Length: > 0 } native ? native : Find("Ferry.Tsh", "tsh");
 
     /// <summary>A directory holding links named teleport, tctl and tsh, to put first on PATH for guide commands run by bash.</summary>
     public static string BinDirectory => BinDir.Value;
