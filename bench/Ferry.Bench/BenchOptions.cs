@@ -37,7 +37,7 @@ internal sealed record BenchOptions
     public const string Usage = """
         ferry-bench [options]     (bench/run.sh builds Release and runs this)
           --suite NAME            aws (default): the AWS API path; storage: SQLite against PostgreSQL; all: both
-          --output FILE           JSON results (default bench/results/latest.json)
+          --output FILE           JSON results (default bench/results/<commit>.json, copied to latest.json)
           --keep-temp             keep the temporary directory (configs, logs) after the run
           --hold                  set everything up, print where it is, and wait for Ctrl-C (for experiments by hand)
         aws suite:

@@ -79,8 +79,14 @@ finally
 }
 
 ReportPrinter.Print(console, report);
-var output = options.Output ?? Path.Combine(repo.Root, "bench", "results", "latest.json");
+// One file per commit, so runs can be compared across commits; latest.json is always the last run.
+var output = options.Output ?? Path.Combine(repo.Root, "bench", "results", (await Repo.ShortCommitAsync(repo.Root) ?? "uncommitted") + ".json");
 await ReportJson.WriteAsync(report, output, CancellationToken.None);
+if (options.Output is null)
+{
+    File.Copy(output, Path.Combine(repo.Root, "bench", "results", "latest.json"), overwrite: true);
+}
+
 console.MarkupLine($"[grey]JSON: {Markup.Escape(output)}[/]");
 return 0;
 

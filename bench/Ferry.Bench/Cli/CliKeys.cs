@@ -8,5 +8,6 @@ internal static class CliKeys
     public const string AwsViaRunningProxy = "aws-via-running-proxy";
     public const string TshAwsExecTrue = "tsh-aws-exec-true";
     public const string TshVersion = "tsh-version";
+    public const string TshStatus = "tsh-status";
     public const string AwsVersion = "aws-version";
 }

@@ -25,6 +25,15 @@ internal sealed class Repo
 
     public string SandboxScript => Path.Combine(Root, "scripts", "aws-sandbox.sh");
 
+    /// <summary>The checkout's commit (short), or null outside git or with uncommitted changes to tracked files.</summary>
+    public static async Task<string?> ShortCommitAsync(string root)
+    {
+        var none = new Dictionary<string, string?>();
+        var head = await Run.CommandAsync("git", ["-C", root, "rev-parse", "--short", "HEAD"], none, CancellationToken.None);
+        var dirty = await Run.CommandAsync("git", ["-C", root, "status", "--porcelain", "--untracked-files=no"], none, CancellationToken.None);
+        return head.ExitCode == 0 && dirty.ExitCode == 0 && dirty.Stdout.Trim().Length == 0 ? head.Stdout.Trim() : null;
+    }
+
     public static Repo Find()
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;

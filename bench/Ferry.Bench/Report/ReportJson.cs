@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ferry.Bench.Cli;
 
 namespace Ferry.Bench.Report;
 
@@ -26,6 +27,8 @@ internal static class ReportJson
             root["cli"] = JsonSerializer.SerializeToNode(aws.Cli, Options);
             root["cliAddedMs"] = aws.CliAddedMs;
             root["cliTarget"] = aws.CliAddedMs is { } added ? JsonSerializer.SerializeToNode(Targets.ForCli(added), Options) : null;
+            root["tshStartTargets"] = JsonSerializer.SerializeToNode(
+                aws.Cli.Where(c => c.Key is CliKeys.TshVersion or CliKeys.TshStatus).ToDictionary(c => c.Key, c => Targets.ForTshStart(c.MedianMs)), Options);
             root["awsCli"] = aws.AwsCli;
         }
 

@@ -168,6 +168,10 @@ internal static partial class ReportPrinter
                     extra += "  " + Verdict(Targets.ForCli(added));
                 }
             }
+            else if (timing.Key is CliKeys.TshVersion or CliKeys.TshStatus)
+            {
+                extra = "  " + Verdict(Targets.ForTshStart(timing.MedianMs));
+            }
 
             console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {timing.MedianMs,7:0} ms  [grey]({timing.MinMs:0}–{timing.MaxMs:0})[/]  {Markup.Escape(timing.Command)}{extra}"));
