@@ -29,6 +29,7 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
     private const string StaticApp = "aws-static";
 
     private const int HopRounds = 6;
+    private const int IssuanceCallers = 8;
 
     private readonly CpuMeter _cpu = new();
 
@@ -120,7 +121,11 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
 
         // 4. CLI wall time.
         var cli = options.CliRuns > 0 ? await MeasureCliAsync(sandbox, credentials, motoUser, motoProxy, ct) : [];
-        return new AwsReport(loadBefore, options.Duration.TotalSeconds, options.WarmUp.TotalSeconds, options.Slices, rows, hops, cli, AwsCliPath());
+
+        // 5. App certificate issuance (what tsh apps login costs the cluster).
+        Step($"tsh apps login issuance: {IssuanceCallers} concurrent callers, {options.WarmUp.TotalSeconds:0} s warm-up, {options.Duration.TotalSeconds:0} s measured");
+        var issuance = await IssuanceRun.MeasureAsync(motoUser, motoUser.App, IssuanceCallers, options.WarmUp, options.Duration, ct);
+        return new AwsReport(loadBefore, options.Duration.TotalSeconds, options.WarmUp.TotalSeconds, options.Slices, rows, hops, cli, AwsCliPath(), issuance);
     }
 
     /// <summary>

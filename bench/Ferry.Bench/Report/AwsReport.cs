@@ -11,7 +11,8 @@ internal sealed record AwsReport(
     IReadOnlyList<GetItemRow> GetItem,
     IReadOnlyList<HopRow> Hops,
     IReadOnlyList<CliTiming> Cli,
-    string? AwsCli)
+    string? AwsCli,
+    Load.IssuanceResult? Issuance = null)
 {
     public CliTiming? CliTiming(string key) => Cli.FirstOrDefault(c => c.Key == key);
 

@@ -30,6 +30,8 @@ internal static class ReportJson
             root["tshStartTargets"] = JsonSerializer.SerializeToNode(
                 aws.Cli.Where(c => c.Key is CliKeys.TshVersion or CliKeys.TshStatus).ToDictionary(c => c.Key, c => Targets.ForTshStart(c.MedianMs)), Options);
             root["awsCli"] = aws.AwsCli;
+            root["issuance"] = aws.Issuance is { } issuance ? JsonSerializer.SerializeToNode(issuance, Options) : null;
+            root["issuanceTarget"] = aws.Issuance is { } measured ? JsonSerializer.SerializeToNode(Targets.ForIssuance(measured.PerSecond), Options) : null;
         }
 
         if (report.Storage is { } storage)

@@ -22,6 +22,7 @@ internal static partial class ReportPrinter
             PrintCpu(console, aws);
             PrintHops(console, aws);
             PrintCli(console, aws);
+            PrintIssuance(console, aws);
         }
 
         if (report.Storage is { } storage)
@@ -144,6 +145,18 @@ internal static partial class ReportPrinter
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  split of the endpoint-URL call: proxy + tunnel + agent {noTsh.Legs.TotalMs - direct.Legs.TotalMs:+0.00;-0.00} ms, tsh local proxy {full.Legs.TotalMs - noTsh.Legs.TotalMs:+0.00;-0.00} ms"));
         }
+    }
+
+    private static void PrintIssuance(IAnsiConsole console, AwsReport report)
+    {
+        if (report.Issuance is not { } issuance)
+        {
+            return;
+        }
+
+        console.WriteLine();
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"[bold]tsh apps login issuance[/] ({issuance.Callers} concurrent callers, auth + proxy in one process on the shared cores): {issuance.PerSecond:0}/s, {issuance.Failed} failed  {Verdict(Targets.ForIssuance(issuance.PerSecond))}"));
     }
 
     private static void PrintCli(IAnsiConsole console, AwsReport report)

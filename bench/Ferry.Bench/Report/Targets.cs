@@ -10,6 +10,7 @@ internal static class Targets
     public const int LatencyConcurrency = 1;
     public const double MaxCliAddedMs = 60;
     public const double MaxTshStartMs = 25;
+    public const double MinIssuancePerSecond = 300;
 
     public static TargetCheck? For(GetItemRow row) => row.Diagnostic ? null : row.Concurrency switch
     {
@@ -21,6 +22,8 @@ internal static class Targets
     };
 
     public static TargetCheck ForCli(double addedMs) => new($"tsh aws <= {MaxCliAddedMs:0} ms slower", addedMs <= MaxCliAddedMs);
+
+    public static TargetCheck ForIssuance(double perSecond) => new($">= {MinIssuancePerSecond:0}/s", perSecond >= MinIssuancePerSecond);
 
     /// <summary>tsh version and tsh status: a command that reads the profile must feel instant.</summary>
     public static TargetCheck ForTshStart(double medianMs) => new($"<= {MaxTshStartMs:0} ms", medianMs <= MaxTshStartMs);
