@@ -206,7 +206,7 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
             new(CliKeys.AwsDirect, $"aws dynamodb list-tables --endpoint-url {sandbox.Endpoint}", "aws", ["dynamodb", "list-tables", "--endpoint-url", sandbox.Endpoint], directEnvironment, home, AwsSandbox.Table),
             new(CliKeys.TshAws, "tsh aws dynamodb list-tables", tsh, ["aws", "dynamodb", "list-tables"], tshEnvironment, user.Home, AwsSandbox.Table),
             new(CliKeys.AwsViaRunningProxy, "aws dynamodb list-tables   (HTTPS_PROXY = an already running tsh proxy aws)", "aws", ["dynamodb", "list-tables"], viaRunningProxy, home, AwsSandbox.Table),
-            new(CliKeys.TshAwsExecTrue, "tsh aws --exec true   (tsh + local proxy start/stop, no aws)", tsh, ["aws", "--exec", "true"], tshEnvironment, user.Home, null),
+            new(CliKeys.TshAwsExecTrue, "tsh aws --exec true   (tsh + its resident local proxy found, no aws)", tsh, ["aws", "--exec", "true"], tshEnvironment, user.Home, null),
             new(CliKeys.TshVersion, "tsh version   (tsh start-up alone)", tsh, ["version"], tshEnvironment, user.Home, null),
             new(CliKeys.TshStatus, "tsh status   (reads the profile and its certificates)", tsh, ["status"], tshEnvironment, user.Home, null),
             new(CliKeys.AwsVersion, "aws --version   (aws CLI start-up alone)", "aws", ["--version"], directEnvironment, home, null),
