@@ -21,8 +21,8 @@ if [ -f "$DIR/moto.pid" ] && kill -0 "$(cat "$DIR/moto.pid")" 2>/dev/null && [ -
   echo "AWS sandbox already running at $ENDPOINT"; exit 0
 fi
 
-# The first 6 calls below set things up unchecked; every later call has its signature and IAM policy checked.
-env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN MOTO_ACCOUNT_ID=$ACCOUNT MOTO_IAM_LOAD_MANAGED_POLICIES=true INITIAL_NO_AUTH_ACTION_COUNT=6 \
+# The first 8 calls below set things up unchecked; every later call has its signature and IAM policy checked.
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN MOTO_ACCOUNT_ID=$ACCOUNT MOTO_IAM_LOAD_MANAGED_POLICIES=true INITIAL_NO_AUTH_ACTION_COUNT=8 \
   nohup python3 -m moto.server -H 127.0.0.1 -p "$PORT" > "$DIR/moto.log" 2>&1 &
 echo $! > "$DIR/moto.pid"
 for _ in $(seq 1 100); do curl -fs "$ENDPOINT/moto-api/" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -36,6 +36,10 @@ read -r KEY SECRET < <(setup iam create-access-key --user-name ferry-agent --que
 setup iam create-role --role-name ExampleTeleportDynamoDBRole --assume-role-policy-document \
   "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::$ACCOUNT:user/ferry-agent\"},\"Action\":\"sts:AssumeRole\"}]}" >/dev/null
 setup iam attach-role-policy --role-name ExampleTeleportDynamoDBRole --policy-arn arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess
+# A second role for the other services through the same app (S3 first): tctl users update NAME --set-aws-role-arns=...
+setup iam create-role --role-name ExampleTeleportS3Role --assume-role-policy-document \
+  "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::$ACCOUNT:user/ferry-agent\"},\"Action\":\"sts:AssumeRole\"}]}" >/dev/null
+setup iam attach-role-policy --role-name ExampleTeleportS3Role --policy-arn arn:aws:iam::aws:policy/AmazonS3FullAccess
 setup dynamodb create-table --table-name my-dynamodb-table --attribute-definitions AttributeName=pk,AttributeType=S \
   --key-schema AttributeName=pk,KeyType=HASH --billing-mode PAY_PER_REQUEST >/dev/null
 

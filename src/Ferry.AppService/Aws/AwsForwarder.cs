@@ -15,7 +15,8 @@ namespace Ferry.AppService.Aws;
 /// <summary>
 /// Sends one SigV4-signed request on to AWS as the user's IAM role (docs/aws-access.md §1.7–§1.10):
 /// <code>
-///   resolve the endpoint (X-Forwarded-Host, else the credential scope; AWS_ENDPOINT_URL* override)
+///   resolve the endpoint (X-Forwarded-Host, else the credential scope; AWS_ENDPOINT_URL* override, to which an S3
+///   bucket addressed by host is sent by path)
 ///   → credentials for (role, external id, user) from the STS cache (no STS call while cached)
 ///   → drop reserved headers, re-sign with those credentials (headers that were not signed are kept unsigned);
 ///     a presigned request loses its X-Amz-* query parameters and is signed with an Authorization header instead
@@ -87,6 +88,14 @@ internal sealed class AwsForwarder
         }
 
         headers.Add(new("Host", endpoint.Authority));
+        if (IsS3(authorization.Service) && endpoint.Source == AwsEndpointSource.EnvironmentOverride
+            && forwardedHosts.Count == 1 && S3VirtualHost.Bucket(forwardedHosts[0]) is { } bucket)
+        {
+            // The client addressed the bucket by host; the overridden endpoint (the sandbox, MinIO, an IP) serves it
+            // by path. Signed as sent.
+            rawPath = S3VirtualHost.PathStyle(bucket, rawPath);
+        }
+
         var upstreamPath = endpoint.GetUpstreamPath(rawPath);
         var outgoing = new SigV4Request(request.Method, endpoint.Authority, upstreamPath, rawQuery, headers);
         var signed = _resigner.Resign(outgoing, payload, authorization.SignedHeaders, authorization.Region, authorization.Service, credentials.Credentials);

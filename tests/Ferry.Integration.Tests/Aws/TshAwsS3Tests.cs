@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using Ferry.Integration.Tests.Infrastructure;
+
+namespace Ferry.Integration.Tests.Aws;
+
+/// <summary>
+/// S3 through the guide's app with a role that may use it, against moto (signatures and IAM enforced). The aws CLI
+/// addresses buckets by host (<c>BUCKET.s3.amazonaws.com</c>); the sandbox, like MinIO or LocalStack, serves them by
+/// path, so the agent must move the bucket into the path and sign what it sends (docs/aws-services.md).
+/// </summary>
+public sealed class TshAwsS3Tests : IClassFixture<AwsClusterFixture>
+{
+    private const string S3RoleArn = "arn:aws:iam::123456789000:role/ExampleTeleportS3Role";
+    private readonly AwsCluster _aws;
+
+    public TshAwsS3Tests(AwsClusterFixture fixture)
+    {
+        _aws = fixture.Aws;
+    }
+
+    [Fact]
+    public async Task Mb_Cp_Ls_Rm_WithAMultipartUpload_ReachTheBucket_InBothModes()
+    {
+        await _aws.Cluster.AddUserAsync("sven", "access,aws-dynamodb-access", AwsCluster.Password);
+        (await _aws.Cluster.TctlLocalAsync(["users", "update", "sven", "--set-aws-role-arns=" + S3RoleArn])).EnsureSuccess("traits");
+        (await _aws.Cluster.LoginAsync("sven", AwsCluster.Password)).EnsureSuccess("tsh login");
+        (await _aws.Cluster.TshAsync("sven", ["apps", "login", "--aws-role", "ExampleTeleportS3Role", AwsCluster.AppName])).EnsureSuccess("tsh apps login");
+
+        var made = (await _aws.TshAwsAsync("sven", "s3", "mb", "s3://ferry-s3-test")).EnsureSuccess("tsh aws s3 mb");
+        Assert.Contains("make_bucket: ferry-s3-test", made.Stdout);
+        Assert.Contains("ferry-s3-test", (await _aws.TshAwsAsync("sven", "s3", "ls")).EnsureSuccess("tsh aws s3 ls").Stdout);
+
+        // 20 MB: above the CLI's 8 MB threshold, so CreateMultipartUpload (POST /KEY?uploads), UploadPart ×3, Complete.
+        var home = _aws.Cluster.HomeOf("sven");
+        var original = RandomNumberGenerator.GetBytes(20 * 1024 * 1024);
+        await File.WriteAllBytesAsync(Path.Combine(home, "big.bin"), original);
+        (await _aws.TshAwsAsync("sven", "s3", "cp", Path.Combine(home, "big.bin"), "s3://ferry-s3-test/dir/big.bin")).EnsureSuccess("tsh aws s3 cp (multipart up)");
+
+        // --recursive: moto refuses the signature of any query value holding an encoded "/" (prefix=dir%2F,
+        // delimiter=%2F), even from the aws CLI directly (docs/testing.md §4.5).
+        var listed = (await _aws.TshAwsAsync("sven", "s3", "ls", "--recursive", "s3://ferry-s3-test")).EnsureSuccess("tsh aws s3 ls");
+        Assert.Contains("20971520 dir/big.bin", listed.Stdout);
+        var listedByEndpoint = (await _aws.TshAwsAsync("sven", "-e", "s3", "ls", "--recursive", "s3://ferry-s3-test")).EnsureSuccess("tsh aws -e s3 ls");
+        Assert.Contains("20971520 dir/big.bin", listedByEndpoint.Stdout);
+
+        (await _aws.TshAwsAsync("sven", "s3", "cp", "s3://ferry-s3-test/dir/big.bin", Path.Combine(home, "back.bin"))).EnsureSuccess("tsh aws s3 cp (down)");
+        var back = await File.ReadAllBytesAsync(Path.Combine(home, "back.bin"));
+        Assert.True(original.SequenceEqual(back), "the object came back different");
+
+        (await _aws.TshAwsAsync("sven", "s3", "rm", "s3://ferry-s3-test/dir/big.bin")).EnsureSuccess("tsh aws s3 rm");
+        Assert.DoesNotContain("big.bin", (await _aws.TshAwsAsync("sven", "s3", "ls", "--recursive", "s3://ferry-s3-test")).EnsureSuccess("ls after rm").Stdout);
+        (await _aws.TshAwsAsync("sven", "s3", "rb", "s3://ferry-s3-test")).EnsureSuccess("tsh aws s3 rb");
+    }
+}
