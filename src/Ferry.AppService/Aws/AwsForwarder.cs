@@ -1,6 +1,7 @@
 using Ferry.Aws.DynamoDb;
 using Ferry.Cluster.Audit;
 using Ferry.Aws.Endpoints;
+using Ferry.Aws.Operations;
 using Ferry.Aws.SigV4;
 using Ferry.Aws.Sts;
 using Ferry.Core.Errors;
@@ -30,6 +31,9 @@ internal sealed class AwsForwarder
 
     /// <summary>Bodies up to this size are read to hash them (or for DynamoDB audit); larger ones stream.</summary>
     private const int BufferLimit = 1024 * 1024;
+
+    /// <summary>Query-protocol form bodies up to this size are read to name their Action in the audit event.</summary>
+    private const int FormLimit = 64 * 1024;
 
     private readonly AwsEndpointResolver _endpoints;
     private readonly StsCredentialCache _sts;
@@ -61,6 +65,9 @@ internal sealed class AwsForwarder
         audit.Set("aws_host", endpoint.Authority);
 
         var (payload, body) = await ReadPayloadAsync(request, authorization.Service, ct);
+        var operation = AwsOperations.Describe(authorization.Service, request.Method, rawPath, rawQuery, request.Headers["X-Amz-Target"].ToString(),
+            forwardedHosts.Count == 1 ? forwardedHosts[0] : null, body is not null && IsForm(request) ? System.Text.Encoding.UTF8.GetString(body) : null);
+        audit.Set("aws_operation", operation.Name).Set("s3_bucket", operation.Bucket).Set("s3_key", operation.Key).Set("lambda_function", operation.Function);
         if (DynamoDbRequestInfo.IsDynamoDbService(authorization.Service))
         {
             var info = DynamoDbRequestInfo.Extract(request.Headers["X-Amz-Target"].ToString(), body ?? []);
@@ -152,9 +159,11 @@ internal sealed class AwsForwarder
             throw FerryException.LimitExceeded($"request body is larger than {MaxBodyBytes / (1024 * 1024)} MB");
         }
 
-        var isDynamoDb = DynamoDbRequestInfo.IsDynamoDbService(service);
+        // DynamoDB bodies name the tables, query-protocol form bodies the Action (STS, SQS, IAM): both are read for the
+        // audit event, small as they are; everything else streams when its hash is known.
+        var readForAudit = DynamoDbRequestInfo.IsDynamoDbService(service) || (IsForm(request) && request.ContentLength is <= FormLimit);
         var knownHash = SigV4Constants.IsUnsignedPayloadLiteral(declaredHash) || declaredHash.Length == 64;
-        if (knownHash && (!isDynamoDb || request.ContentLength is null or > BufferLimit))
+        if (knownHash && (!readForAudit || request.ContentLength is null or > BufferLimit))
         {
             return (SigV4Payload.FromHash(declaredHash), null);
         }
@@ -180,6 +189,9 @@ internal sealed class AwsForwarder
         var body = buffer.ToArray();
         return (knownHash ? SigV4Payload.FromHash(declaredHash) : SigV4Payload.FromBody(body), body);
     }
+
+    private static bool IsForm(HttpRequest request) =>
+        request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true;
 
     private static bool IsS3(string service) => string.Equals(service, "s3", StringComparison.Ordinal);
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Ferry.Integration.Tests.Infrastructure;
 
 namespace Ferry.Integration.Tests.Aws;
@@ -21,7 +22,7 @@ public sealed class TshAwsS3Tests : IClassFixture<AwsClusterFixture>
     [Fact]
     public async Task Mb_Cp_Ls_Rm_WithAMultipartUpload_ReachTheBucket_InBothModes()
     {
-        await _aws.Cluster.AddUserAsync("sven", "access,aws-dynamodb-access", AwsCluster.Password);
+        await _aws.Cluster.AddUserAsync("sven", "access,aws-dynamodb-access,auditor", AwsCluster.Password);
         (await _aws.Cluster.TctlLocalAsync(["users", "update", "sven", "--set-aws-role-arns=" + S3RoleArn])).EnsureSuccess("traits");
         (await _aws.Cluster.LoginAsync("sven", AwsCluster.Password)).EnsureSuccess("tsh login");
         (await _aws.Cluster.TshAsync("sven", ["apps", "login", "--aws-role", "ExampleTeleportS3Role", AwsCluster.AppName])).EnsureSuccess("tsh apps login");
@@ -50,5 +51,19 @@ public sealed class TshAwsS3Tests : IClassFixture<AwsClusterFixture>
         (await _aws.TshAwsAsync("sven", "s3", "rm", "s3://ferry-s3-test/dir/big.bin")).EnsureSuccess("tsh aws s3 rm");
         Assert.DoesNotContain("big.bin", (await _aws.TshAwsAsync("sven", "s3", "ls", "--recursive", "s3://ferry-s3-test")).EnsureSuccess("ls after rm").Stdout);
         (await _aws.TshAwsAsync("sven", "s3", "rb", "s3://ferry-s3-test")).EnsureSuccess("tsh aws s3 rb");
+
+        // Each request's event names its S3 operation and what it touched (the agent batches events: wait for the last).
+        string[] expected = ["CreateBucket", "ListBuckets", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "ListObjectsV2", "GetObject", "DeleteObject", "DeleteBucket"];
+        var events = new List<JsonElement>();
+        await Until.TrueAsync(async () =>
+        {
+            var audit = (await _aws.Cluster.TctlAsAsync("sven", ["audit", "ls", "--since=10m", "--user=sven", "--format=json", "--type=app.session.request"])).EnsureSuccess("audit ls");
+            events = JsonDocument.Parse(audit.Stdout).RootElement.EnumerateArray().Where(e => e.TryGetProperty("aws_operation", out _)).ToList();
+            return events.Any(e => e.GetProperty("aws_operation").GetString() == "DeleteBucket");
+        }, "the audit event of DeleteBucket");
+        var operations = events.Select(e => e.GetProperty("aws_operation").GetString()).ToHashSet();
+        Assert.All(expected, op => Assert.Contains(op, operations));
+        var upload = events.First(e => e.GetProperty("aws_operation").GetString() == "UploadPart");
+        Assert.Equal(("s3", "ferry-s3-test", "dir/big.bin"), (upload.GetProperty("aws_service").GetString(), upload.GetProperty("s3_bucket").GetString(), upload.GetProperty("s3_key").GetString()));
     }
 }

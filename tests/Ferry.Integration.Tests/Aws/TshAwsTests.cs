@@ -93,6 +93,7 @@ public sealed class TshAwsTests : IClassFixture<AwsClusterFixture>
         var dynamo = Assert.Single(events, e => e.GetProperty("event").GetString() == "app.session.dynamodb.request");
         Assert.Equal("T2013I", dynamo.GetProperty("code").GetString());
         Assert.Equal("DynamoDB_20120810.DescribeTable", dynamo.GetProperty("target").GetString());
+        Assert.Equal("DescribeTable", dynamo.GetProperty("aws_operation").GetString());
         Assert.Equal([AwsSandbox.Table], dynamo.GetProperty("table_names").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal("dynamodb", dynamo.GetProperty("aws_service").GetString());
         Assert.Equal("us-east-1", dynamo.GetProperty("aws_region").GetString());
@@ -106,6 +107,7 @@ public sealed class TshAwsTests : IClassFixture<AwsClusterFixture>
 
         var sts = Assert.Single(events, e => e.GetProperty("event").GetString() == "app.session.request");
         Assert.Equal("sts", sts.GetProperty("aws_service").GetString());
+        Assert.Equal("GetCallerIdentity", sts.GetProperty("aws_operation").GetString()); // the query protocol's Action, from the form body
 
         var start = (await _aws.Cluster.TctlAsAsync("fabio", ["audit", "ls", "--since=10m", "--user=fabio", "--format=json", "--type=app.session.start"])).EnsureSuccess("audit ls");
         var session = Assert.Single(JsonDocument.Parse(start.Stdout).RootElement.EnumerateArray());

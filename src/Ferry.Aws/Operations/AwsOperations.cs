@@ -1,0 +1,143 @@
+using Ferry.Aws.Endpoints;
+
+namespace Ferry.Aws.Operations;
+
+/// <summary>
+/// Names the operation of an AWS request for the audit log, per protocol (docs/aws-services.md "Audit"): JSON
+/// protocols by <c>X-Amz-Target</c> (<c>DynamoDB_20120810.GetItem</c> → <c>GetItem</c>), the query protocol by its
+/// <c>Action</c> parameter (query string or form body), S3 and Lambda by method and path. Bodies are never logged.
+/// </summary>
+public static class AwsOperations
+{
+    public static AwsOperation Describe(string service, string method, string rawPath, string rawQuery, string? amzTarget, string? host, string? formBody = null)
+    {
+        if (!string.IsNullOrEmpty(amzTarget))
+        {
+            var dot = amzTarget.LastIndexOf('.');
+            return new AwsOperation { Name = dot >= 0 ? amzTarget[(dot + 1)..] : amzTarget };
+        }
+
+        return service switch
+        {
+            "s3" => S3(method, rawPath, rawQuery, host),
+            "lambda" => new AwsOperation { Name = Lambda(method, rawPath, out var function), Function = function },
+            _ => new AwsOperation { Name = Parameter(rawQuery, "Action") ?? (formBody is null ? null : Parameter(formBody, "Action")) },
+        };
+    }
+
+    private static AwsOperation S3(string method, string rawPath, string rawQuery, string? host)
+    {
+        var path = string.IsNullOrEmpty(rawPath) ? "/" : rawPath;
+        var bucket = host is null ? null : S3VirtualHost.Bucket(host);
+        string? key;
+        if (bucket is null)
+        {
+            var trimmed = path.TrimStart('/');
+            var slash = trimmed.IndexOf('/');
+            bucket = trimmed.Length == 0 ? null : slash < 0 ? trimmed : trimmed[..slash];
+            key = slash < 0 || slash == trimmed.Length - 1 ? null : trimmed[(slash + 1)..];
+        }
+        else
+        {
+            key = path.Length > 1 ? path[1..] : null;
+        }
+
+        var query = QueryNames(rawQuery);
+        string? name;
+        if (bucket is null)
+        {
+            name = method == "GET" ? "ListBuckets" : null;
+        }
+        else if (key is null)
+        {
+            name = (method, query) switch
+            {
+                ("GET", _) when query.Contains("list-type") => "ListObjectsV2",
+                ("GET", _) when query.Contains("uploads") => "ListMultipartUploads",
+                ("GET", _) when query.Contains("versions") => "ListObjectVersions",
+                ("GET", _) when query.Contains("location") => "GetBucketLocation",
+                ("GET", _) when query.Contains("policy") => "GetBucketPolicy",
+                ("GET", _) when query.Count == 0 || query.All(q => q is "prefix" or "delimiter" or "marker" or "max-keys" or "encoding-type") => "ListObjects",
+                ("PUT", _) when query.Contains("policy") => "PutBucketPolicy",
+                ("PUT", _) when query.Count == 0 => "CreateBucket",
+                ("POST", _) when query.Contains("delete") => "DeleteObjects",
+                ("DELETE", _) when query.Count == 0 => "DeleteBucket",
+                ("HEAD", _) => "HeadBucket",
+                _ => null,
+            };
+        }
+        else
+        {
+            name = (method, query) switch
+            {
+                ("POST", _) when query.Contains("uploads") => "CreateMultipartUpload",
+                ("POST", _) when query.Contains("uploadId") => "CompleteMultipartUpload",
+                ("PUT", _) when query.Contains("partNumber") && query.Contains("uploadId") => "UploadPart",
+                ("PUT", _) when query.Contains("tagging") => "PutObjectTagging",
+                ("PUT", _) when query.Count == 0 => "PutObject",
+                ("GET", _) when query.Contains("uploadId") => "ListParts",
+                ("GET", _) when query.Contains("tagging") => "GetObjectTagging",
+                ("GET", _) => "GetObject",
+                ("HEAD", _) => "HeadObject",
+                ("DELETE", _) when query.Contains("uploadId") => "AbortMultipartUpload",
+                ("DELETE", _) => "DeleteObject",
+                _ => null,
+            };
+        }
+
+        return new AwsOperation { Name = name, Bucket = bucket, Key = key };
+    }
+
+    /// <summary>Lambda's REST paths: <c>/2015-03-31/functions[/NAME[/invocations]]</c>.</summary>
+    private static string? Lambda(string method, string rawPath, out string? function)
+    {
+        function = null;
+        var segments = rawPath.Trim('/').Split('/');
+        if (segments.Length < 2 || segments[1] != "functions")
+        {
+            return null;
+        }
+
+        if (segments.Length >= 3)
+        {
+            function = Uri.UnescapeDataString(segments[2]);
+        }
+
+        return (method, segments.Length) switch
+        {
+            ("GET", 2) => "ListFunctions",
+            ("POST", 2) => "CreateFunction",
+            ("GET", 3) => "GetFunction",
+            ("DELETE", 3) => "DeleteFunction",
+            ("POST", 4) when segments[3] == "invocations" => "Invoke",
+            _ => null,
+        };
+    }
+
+    private static HashSet<string> QueryNames(string rawQuery)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pair in rawQuery.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=');
+            names.Add(Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]));
+        }
+
+        return names;
+    }
+
+    private static string? Parameter(string form, string name)
+    {
+        foreach (var pair in form.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=');
+            if (eq > 0 && Uri.UnescapeDataString(pair[..eq]) == name)
+            {
+                var value = Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
+                return value.Length is > 0 and <= 128 && value.All(char.IsAsciiLetterOrDigit) ? value : null;
+            }
+        }
+
+        return null;
+    }
+}
