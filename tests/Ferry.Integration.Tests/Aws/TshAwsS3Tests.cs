@@ -66,4 +66,36 @@ public sealed class TshAwsS3Tests : IClassFixture<AwsClusterFixture>
         var upload = events.First(e => e.GetProperty("aws_operation").GetString() == "UploadPart");
         Assert.Equal(("s3", "ferry-s3-test", "dir/big.bin"), (upload.GetProperty("aws_service").GetString(), upload.GetProperty("s3_bucket").GetString(), upload.GetProperty("s3_key").GetString()));
     }
+
+    /// <summary>boto3 through <c>tsh proxy aws</c>: create_bucket, upload_file, download_file (virtual-hosted, as boto3 addresses them).</summary>
+    [Fact]
+    public async Task Boto3_UploadFileAndDownloadFile_ThroughTshProxyAws()
+    {
+        await _aws.Cluster.AddUserAsync("sasha", "access,aws-dynamodb-access", AwsCluster.Password);
+        (await _aws.Cluster.TctlLocalAsync(["users", "update", "sasha", "--set-aws-role-arns=" + S3RoleArn])).EnsureSuccess("traits");
+        (await _aws.Cluster.LoginAsync("sasha", AwsCluster.Password)).EnsureSuccess("tsh login");
+        (await _aws.Cluster.TshAsync("sasha", ["apps", "login", "--aws-role", "ExampleTeleportS3Role", AwsCluster.AppName])).EnsureSuccess("tsh apps login");
+        await using var proxy = await TshProxyProcess.StartAsync(_aws.Cluster.Environment("sasha"), _aws.Cluster.HomeOf("sasha"));
+        var environment = _aws.Cluster.Environment("client");
+        foreach (var (name, value) in proxy.Settings)
+        {
+            environment[name] = value;
+        }
+
+        var home = _aws.Cluster.HomeOf("sasha");
+        await File.WriteAllTextAsync(Path.Combine(home, "up.txt"), "through Ferry\n");
+        const string Script = """
+            import sys, boto3
+            s3 = boto3.client("s3", region_name="us-east-1")
+            s3.create_bucket(Bucket="ferry-boto3")
+            s3.upload_file(sys.argv[1], "ferry-boto3", "up.txt")
+            s3.download_file("ferry-boto3", "up.txt", sys.argv[2])
+            print(s3.head_object(Bucket="ferry-boto3", Key="up.txt")["ContentLength"])
+            """;
+        var result = await Run.CommandAsync("python3", ["-c", Script, Path.Combine(home, "up.txt"), Path.Combine(home, "down.txt")], environment);
+
+        result.EnsureSuccess("boto3 through tsh proxy aws");
+        Assert.Equal("14", result.Stdout.Trim());
+        Assert.Equal("through Ferry\n", await File.ReadAllTextAsync(Path.Combine(home, "down.txt")));
+    }
 }
