@@ -46,6 +46,16 @@ public sealed partial class QuickstartTests
         finally
         {
             await Run.CommandAsync(script, ["stop"], environment);
+            // The tsh home first (nothing else writes there): the resident local proxy tsh aws started stops once its
+            // state file is gone. The rest may still be written by processes shutting down: best effort.
+            try
+            {
+                Directory.Delete(Path.Combine(home, ".tsh"), recursive: true);
+                Directory.Delete(state, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 
