@@ -50,37 +50,37 @@ public static class AwsOperations
         }
         else if (key is null)
         {
-            name = (method, query) switch
+            name = method switch
             {
-                ("GET", _) when query.Contains("list-type") => "ListObjectsV2",
-                ("GET", _) when query.Contains("uploads") => "ListMultipartUploads",
-                ("GET", _) when query.Contains("versions") => "ListObjectVersions",
-                ("GET", _) when query.Contains("location") => "GetBucketLocation",
-                ("GET", _) when query.Contains("policy") => "GetBucketPolicy",
-                ("GET", _) when query.Count == 0 || query.All(q => q is "prefix" or "delimiter" or "marker" or "max-keys" or "encoding-type") => "ListObjects",
-                ("PUT", _) when query.Contains("policy") => "PutBucketPolicy",
-                ("PUT", _) when query.Count == 0 => "CreateBucket",
-                ("POST", _) when query.Contains("delete") => "DeleteObjects",
-                ("DELETE", _) when query.Count == 0 => "DeleteBucket",
-                ("HEAD", _) => "HeadBucket",
+                "GET" when query.Contains("list-type") => "ListObjectsV2",
+                "GET" when query.Contains("uploads") => "ListMultipartUploads",
+                "GET" when query.Contains("versions") => "ListObjectVersions",
+                "GET" when query.Contains("location") => "GetBucketLocation",
+                "GET" when query.Contains("policy") => "GetBucketPolicy",
+                "GET" when query.Count == 0 || query.All(q => q is "prefix" or "delimiter" or "marker" or "max-keys" or "encoding-type") => "ListObjects",
+                "PUT" when query.Contains("policy") => "PutBucketPolicy",
+                "PUT" when query.Count == 0 => "CreateBucket",
+                "POST" when query.Contains("delete") => "DeleteObjects",
+                "DELETE" when query.Count == 0 => "DeleteBucket",
+                "HEAD" => "HeadBucket",
                 _ => null,
             };
         }
         else
         {
-            name = (method, query) switch
+            name = method switch
             {
-                ("POST", _) when query.Contains("uploads") => "CreateMultipartUpload",
-                ("POST", _) when query.Contains("uploadId") => "CompleteMultipartUpload",
-                ("PUT", _) when query.Contains("partNumber") && query.Contains("uploadId") => "UploadPart",
-                ("PUT", _) when query.Contains("tagging") => "PutObjectTagging",
-                ("PUT", _) when query.Count == 0 => "PutObject",
-                ("GET", _) when query.Contains("uploadId") => "ListParts",
-                ("GET", _) when query.Contains("tagging") => "GetObjectTagging",
-                ("GET", _) => "GetObject",
-                ("HEAD", _) => "HeadObject",
-                ("DELETE", _) when query.Contains("uploadId") => "AbortMultipartUpload",
-                ("DELETE", _) => "DeleteObject",
+                "POST" when query.Contains("uploads") => "CreateMultipartUpload",
+                "POST" when query.Contains("uploadId") => "CompleteMultipartUpload",
+                "PUT" when query.Contains("partNumber") && query.Contains("uploadId") => "UploadPart",
+                "PUT" when query.Contains("tagging") => "PutObjectTagging",
+                "PUT" when query.Count == 0 => "PutObject",
+                "GET" when query.Contains("uploadId") => "ListParts",
+                "GET" when query.Contains("tagging") => "GetObjectTagging",
+                "GET" => "GetObject",
+                "HEAD" => "HeadObject",
+                "DELETE" when query.Contains("uploadId") => "AbortMultipartUpload",
+                "DELETE" => "DeleteObject",
                 _ => null,
             };
         }
