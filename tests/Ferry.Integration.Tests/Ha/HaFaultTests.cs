@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Ferry.Core.Api;
 using Ferry.Integration.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -189,18 +190,28 @@ public sealed partial class HaFaultTests : IClassFixture<HaClusterFixture>
                 auth.Kill();
             }
 
+            var killed = DateTimeOffset.UtcNow;
+
             // Nobody can tell a proxy about a lock or a deleted user now: once its state is stale it refuses, and says so.
-            var refused = await session.Loop.WaitForAsync(DateTimeOffset.UtcNow, c => !c.Ok, "calls to be refused without any auth server", TimeSpan.FromSeconds(30));
+            // Each proxy goes stale on its own clock (its last word from an auth server), and the balancer spreads the
+            // session's calls over both, so the bound is per proxy: stale after WatchTiming.StaleAfter, plus a second.
+            var refused = await session.Loop.WaitForAsync(killed, c => !c.Ok, "calls to be refused without any auth server", TimeSpan.FromSeconds(30));
             Assert.Contains("cluster state is stale", refused.Error);
-            var since = DateTimeOffset.UtcNow;
-            await session.Loop.WaitForAsync(since + TimeSpan.FromSeconds(1), _ => true, "more calls without any auth server");
-            Assert.DoesNotContain(session.Loop.Calls, c => c.Started >= refused.Started && c.Ok);
             foreach (var proxy in _ha.Proxies)
             {
-                using var ready = await http.GetAsync($"http://127.0.0.1:{proxy.DiagPort}/readyz");
-                Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-                Assert.Contains("not in sync with the auth server", await ready.Content.ReadAsStringAsync());
+                await Until.TrueAsync(async () =>
+                {
+                    using var ready = await http.GetAsync($"http://127.0.0.1:{proxy.DiagPort}/readyz");
+                    return ready.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable
+                        && (await ready.Content.ReadAsStringAsync()).Contains("not in sync with the auth server", StringComparison.Ordinal);
+                }, $"{proxy.Name} to report itself not ready without any auth server", TimeSpan.FromSeconds(30));
             }
+
+            var everyProxyStale = DateTimeOffset.UtcNow;
+            await session.Loop.WaitForAsync(everyProxyStale + TimeSpan.FromSeconds(1), _ => true, "more calls without any auth server");
+            var bound = killed + WatchTiming.StaleAfter + TimeSpan.FromSeconds(1);
+            Assert.DoesNotContain(session.Loop.Calls, c => c.Started >= bound && c.Ok);
+            Assert.DoesNotContain(session.Loop.Calls, c => c.Started >= everyProxyStale && c.Ok);
         }
         finally
         {
