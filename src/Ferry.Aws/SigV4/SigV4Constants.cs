@@ -24,6 +24,17 @@ public static class SigV4Constants
     /// <summary>Payload hash literal for unsigned streaming uploads with trailing checksums.</summary>
     public const string StreamingUnsignedPayloadTrailer = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
 
+    /// <summary>Payload hash literal of a chunk-signed upload (aws-chunked body, each chunk signed in a chain from the seed signature).</summary>
+    public const string StreamingSignedPayload = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
+
+    /// <summary>A chunk-signed upload whose last chunk is followed by signed trailing headers (checksums).</summary>
+    public const string StreamingSignedPayloadTrailer = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
+
+    /// <summary>The SigV4a (ECDSA, multi-region) algorithm and its streaming literals' common prefix; Ferry refuses them by name.</summary>
+    public const string SigV4aAlgorithm = "AWS4-ECDSA-P256-SHA256";
+
+    public const string StreamingSigV4aPrefix = "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD";
+
     /// <summary>SHA-256 of the empty string, the payload hash of a request without a body.</summary>
     public const string EmptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -31,4 +42,13 @@ public static class SigV4Constants
     public static bool IsUnsignedPayloadLiteral(string? value) =>
         string.Equals(value, UnsignedPayload, StringComparison.Ordinal)
         || string.Equals(value, StreamingUnsignedPayloadTrailer, StringComparison.Ordinal);
+
+    /// <summary>
+    /// True for every literal that stands in the canonical request instead of the body's hash: the unsigned ones and
+    /// the chunk-signed ones, whose body is verified chunk by chunk instead (<see cref="Streaming.AwsChunkedStream"/>).
+    /// </summary>
+    public static bool IsPayloadLiteral(string? value) =>
+        IsUnsignedPayloadLiteral(value)
+        || string.Equals(value, StreamingSignedPayload, StringComparison.Ordinal)
+        || string.Equals(value, StreamingSignedPayloadTrailer, StringComparison.Ordinal);
 }

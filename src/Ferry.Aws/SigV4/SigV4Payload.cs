@@ -32,11 +32,11 @@ public readonly struct SigV4Payload
 
     /// <summary>
     /// The payload hash as docs/aws-access.md §1.4 step 3.3 prescribes: the X-Amz-Content-Sha256 literal when
-    /// the client declared an unsigned payload, otherwise the SHA-256 hex of the body.
+    /// the client declared an unsigned or chunk-signed payload, otherwise the SHA-256 hex of the body.
     /// </summary>
     internal string Resolve(string? contentSha256Header)
     {
-        if (SigV4Constants.IsUnsignedPayloadLiteral(contentSha256Header))
+        if (SigV4Constants.IsPayloadLiteral(contentSha256Header))
         {
             return contentSha256Header!;
         }

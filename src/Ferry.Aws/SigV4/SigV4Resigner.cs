@@ -142,8 +142,9 @@ public sealed class SigV4Resigner
         Span<byte> signature = stackalloc byte[SigV4Signature.HexLength];
         SigV4Signature.Compute(key, amzDate, scope, canonical, signature);
         StringBuilderCache.Release(1, canonical);
+        var signatureText = Encoding.ASCII.GetString(signature);
         var authorization = string.Create(CultureInfo.InvariantCulture,
-            $"{SigV4Constants.Algorithm} Credential={credentials.AccessKeyId}/{scope}, SignedHeaders={signedHeadersText}, Signature={Encoding.ASCII.GetString(signature)}");
+            $"{SigV4Constants.Algorithm} Credential={credentials.AccessKeyId}/{scope}, SignedHeaders={signedHeadersText}, Signature={signatureText}");
 
         // 3. Signed headers, Authorization, then the restored ones (never the client's Authorization).
         var headers = new List<KeyValuePair<string, string>>(signed.Count + restored.Count + 1);
@@ -154,7 +155,7 @@ public sealed class SigV4Resigner
 
         headers.Add(new(SigV4Constants.AuthorizationHeader, authorization));
         headers.AddRange(restored);
-        return new SigV4SignedRequest(headers, authorization, amzDate, signedHeadersText, payloadHash);
+        return new SigV4SignedRequest(headers, authorization, amzDate, signedHeadersText, payloadHash, signatureText);
     }
 
     // Headers this signer sets itself; the client's values are dropped, not restored.

@@ -65,7 +65,7 @@ internal static class SigV4Signature
         }
     }
 
-    private static void ToHexLower(ReadOnlySpan<byte> bytes, Span<byte> destination)
+    internal static void ToHexLower(ReadOnlySpan<byte> bytes, Span<byte> destination)
     {
         const string hex = "0123456789abcdef";
         for (var i = 0; i < bytes.Length; i++)

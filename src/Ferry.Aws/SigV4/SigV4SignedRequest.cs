@@ -4,8 +4,9 @@ namespace Ferry.Aws.SigV4;
 public sealed class SigV4SignedRequest
 {
     internal SigV4SignedRequest(
-        IReadOnlyList<KeyValuePair<string, string>> headers, string authorization, string amzDate, string signedHeaders, string payloadHash)
+        IReadOnlyList<KeyValuePair<string, string>> headers, string authorization, string amzDate, string signedHeaders, string payloadHash, string signature)
     {
+        Signature = signature;
         Headers = headers;
         Authorization = authorization;
         AmzDate = amzDate;
@@ -27,4 +28,7 @@ public sealed class SigV4SignedRequest
     public string SignedHeaders { get; }
 
     public string PayloadHash { get; }
+
+    /// <summary>The new signature (hex): the seed of a chunk-signed body's chain (<see cref="Streaming.ChunkSignatureChain"/>). Never logged.</summary>
+    public string Signature { get; }
 }
