@@ -160,7 +160,7 @@ public sealed class AppAgent : IAsyncDisposable
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
-                kestrel.Limits.MaxRequestBodySize = AwsForwarder.MaxBodyBytes;
+                kestrel.Limits.MaxRequestBodySize = Ferry.Aws.AwsBodyLimits.MaxStreamedBytes; // hashed bodies: 70 MB, checked by AwsForwarder
             });
             var app = builder.Build();
             app.Run(handler.HandleAsync);

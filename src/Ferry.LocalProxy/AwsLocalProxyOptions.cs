@@ -11,7 +11,7 @@ namespace Ferry.LocalProxy;
 public sealed class AwsLocalProxyOptions
 {
     /// <summary>The reference's request body cap (docs/aws-access.md §1.7, §11 item 20): the agent refuses more anyway.</summary>
-    public const long DefaultMaxRequestBodySize = 70L * 1024 * 1024;
+    public const long DefaultMaxRequestBodySize = Aws.AwsBodyLimits.MaxBufferedBytes;
 
     public AwsLocalProxyMode Mode { get; init; } = AwsLocalProxyMode.HttpsProxy;
 

@@ -51,6 +51,9 @@ internal static partial class LocalProxyLog
     [LoggerMessage(EventId = 5035, Level = LogLevel.Warning, Message = "The response of the Ferry proxy to {Method} {Host} broke off; the client connection was aborted")]
     public static partial void UpstreamResponseBroken(ILogger logger, string method, string host, Exception exception);
 
+    [LoggerMessage(EventId = 5038, Level = LogLevel.Warning, Message = "Rejected {Method} {Host}: signed with SigV4a (AWS4-ECDSA-P256-SHA256), which Ferry does not support; answered 400")]
+    public static partial void SigV4aRefused(ILogger logger, string method, string host);
+
     [LoggerMessage(EventId = 5036, Level = LogLevel.Debug, Message = "Rejected a request with the target '{Target}': not origin-form or absolute-form")]
     public static partial void BadTarget(ILogger logger, string target);
 

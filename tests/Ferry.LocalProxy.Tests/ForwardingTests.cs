@@ -158,7 +158,7 @@ public sealed class ForwardingTests(UpstreamFixture fixture) : IClassFixture<Ups
         await using var harness = await LocalProxyHarness.StartAsync(Upstream.BaseAddress, AwsLocalProxyMode.EndpointUrl, maxRequestBodySize: 1024);
         using var client = harness.CreateClient();
         using var withLength = await SignedRequests.CreateAsync(HttpMethod.Put, harness.UrlFor("", "/bucket/k"), harness.Credentials, "s3", new byte[2048]);
-        using var chunked = await SignedRequests.CreateAsync(HttpMethod.Put, harness.UrlFor("", "/bucket/k"), harness.Credentials, "s3", signPayload: false);
+        using var chunked = await SignedRequests.CreateAsync(HttpMethod.Put, harness.UrlFor("", "/bucket/k"), harness.Credentials, "s3", new byte[4096]);
         chunked.Content = new StreamContent(new NonSeekableStream(new byte[4096]));
         chunked.Headers.TransferEncodingChunked = true;
 

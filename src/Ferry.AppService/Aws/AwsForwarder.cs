@@ -2,7 +2,9 @@ using Ferry.Aws.DynamoDb;
 using Ferry.Cluster.Audit;
 using Ferry.Aws.Endpoints;
 using Ferry.Aws.Operations;
+using Ferry.Aws;
 using Ferry.Aws.SigV4;
+using Ferry.Aws.SigV4.Streaming;
 using Ferry.Aws.Sts;
 using Ferry.Core.Errors;
 using Ferry.Core.Identity;
@@ -20,15 +22,13 @@ namespace Ferry.AppService.Aws;
 ///   bucket addressed by host is sent by path)
 ///   → credentials for (role, external id, user) from the STS cache (no STS call while cached)
 ///   → drop reserved headers, re-sign with those credentials (headers that were not signed are kept unsigned);
-///     a presigned request loses its X-Amz-* query parameters and is signed with an Authorization header instead
+///     a presigned request loses its X-Amz-* query parameters and is signed with an Authorization header instead;
+///     a chunk-signed body is re-signed chunk by chunk under the new seed signature as it streams
 ///   → stream to AWS → stream AWS's answer back unchanged (the caller emits the one audit event)
 /// </code>
 /// </summary>
 internal sealed class AwsForwarder
 {
-    /// <summary>The request body cap of the reference system: larger uploads must use multipart APIs.</summary>
-    public const long MaxBodyBytes = 70L * 1024 * 1024;
-
     /// <summary>Bodies up to this size are read to hash them (or for DynamoDB audit); larger ones stream.</summary>
     private const int BufferLimit = 1024 * 1024;
 
@@ -108,7 +108,14 @@ internal sealed class AwsForwarder
         var signed = _resigner.Resign(outgoing, payload, authorization.SignedHeaders, authorization.Region, authorization.Service, credentials.Credentials);
 
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), endpoint.BuildRequestUri(upstreamPath, rawQuery));
-        message.Content = body is not null ? new ByteArrayContent(body) : HasBody(request) ? new StreamContent(request.Body) : null;
+        var contentSha256 = request.Headers["X-Amz-Content-Sha256"].ToString();
+        await using var chunked = IsChunkSigned(contentSha256)
+            ? AwsChunkedStream.Resigning(request.Body, ChunkSignatureChain.ForResigned(signed, authorization.Region, authorization.Service, credentials.Credentials),
+                trailer: contentSha256 == SigV4Constants.StreamingSignedPayloadTrailer, decodedLength: null)
+            : null;
+        message.Content = body is not null ? new ByteArrayContent(body)
+            : chunked is not null ? new StreamContent(chunked)
+            : HasBody(request) ? new StreamContent(request.Body) : null;
         foreach (var (name, value) in signed.Headers)
         {
             if (name.Equals("Host", StringComparison.OrdinalIgnoreCase))
@@ -139,6 +146,10 @@ internal sealed class AwsForwarder
             using var response = await _upstream.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct);
             await ProxiedResponses.CopyAsync(context, response);
         }
+        catch (HttpRequestException e) when (AwsChunkedException.Find(e) is { } malformed)
+        {
+            throw FerryException.BadParameter(malformed.Message);
+        }
         catch (HttpRequestException e)
         {
             throw FerryException.Unavailable($"cannot reach AWS at {endpoint.Authority}: {e.Message}", e);
@@ -148,15 +159,22 @@ internal sealed class AwsForwarder
     private async Task<(SigV4Payload Payload, byte[]? Body)> ReadPayloadAsync(HttpRequest request, string service, CancellationToken ct)
     {
         var declaredHash = request.Headers["X-Amz-Content-Sha256"].ToString();
-        if (declaredHash.StartsWith("STREAMING-AWS4-HMAC-SHA256", StringComparison.Ordinal))
+        if (SigV4a.IsUsedBy(null, null, declaredHash))
         {
-            // Chunk signatures chain from the seed signature, which re-signing replaces.
-            throw FerryException.NotImplemented("chunk-signed uploads (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) cannot be re-signed; use an unsigned-payload upload (the default of the aws CLI)");
+            throw FerryException.NotImplemented(SigV4a.Refusal);
         }
 
-        if (request.ContentLength > MaxBodyBytes)
+        // A hashed body is read whole to check it (70 MB, the reference system's cap); a literal one may stream (5 GiB).
+        var limit = AwsBodyLimits.MaxBytes(declaredHash);
+        if (request.ContentLength > limit)
         {
-            throw FerryException.LimitExceeded($"request body is larger than {MaxBodyBytes / (1024 * 1024)} MB");
+            throw FerryException.LimitExceeded($"request body is larger than {AwsBodyLimits.Describe(limit)}");
+        }
+
+        if (IsChunkSigned(declaredHash))
+        {
+            // Re-signed chunk by chunk as it streams (ForwardAsync); never read here.
+            return (SigV4Payload.FromHash(declaredHash), null);
         }
 
         // DynamoDB bodies name the tables, query-protocol form bodies the Action (STS, SQS, IAM): both are read for the
@@ -178,9 +196,9 @@ internal sealed class AwsForwarder
         int read;
         while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
         {
-            if (buffer.Length + read > MaxBodyBytes)
+            if (buffer.Length + read > limit)
             {
-                throw FerryException.LimitExceeded($"request body is larger than {MaxBodyBytes / (1024 * 1024)} MB");
+                throw FerryException.LimitExceeded($"request body is larger than {AwsBodyLimits.Describe(limit)}");
             }
 
             buffer.Write(chunk, 0, read);
@@ -189,6 +207,9 @@ internal sealed class AwsForwarder
         var body = buffer.ToArray();
         return (knownHash ? SigV4Payload.FromHash(declaredHash) : SigV4Payload.FromBody(body), body);
     }
+
+    private static bool IsChunkSigned(string contentSha256) =>
+        contentSha256 is SigV4Constants.StreamingSignedPayload or SigV4Constants.StreamingSignedPayloadTrailer;
 
     private static bool IsForm(HttpRequest request) =>
         request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true;

@@ -1,5 +1,7 @@
 using Ferry.Aws;
+using Ferry.Aws.Errors;
 using Ferry.Aws.SigV4;
+using Ferry.Aws.SigV4.Streaming;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -10,11 +12,14 @@ namespace Ferry.LocalProxy.Http;
 /// Every request that reaches the local TLS listener, in both modes:
 /// <code>
 /// 1. a SigV4 signature, in the Authorization header or the query ....... else 403, empty body
-/// 2. the body fits the cap (70 MB) and is read into one buffer ......... else 413
+/// 2. a hashed body fits the cap (70 MB) and is read into one buffer .... else 413
+///    (an unsigned or chunk-signed body streams, up to 5 GiB: <see cref="AwsBodyLimits"/>)
 /// 3. it verifies in full with the throwaway key, in its time window .... else 403, empty body
+///    (a chunk-signed body chunk by chunk as it streams: <see cref="AwsChunkedStream"/>)
 /// 4. forward to the Ferry proxy, stream the answer back ................ (docs/aws-access.md §1.5, <see cref="UpstreamForwarder"/>)
 /// </code>
-/// Nothing is forwarded before step 3 passes. Every refusal is logged with its status and reason, never the
+/// Nothing is forwarded before step 3 passes (for a chunk-signed body: before its first chunk verifies; a later
+/// chunk that fails aborts the forwarded request before its end). Every refusal is logged with its status and reason, never the
 /// signature (<see cref="SigV4Verifier"/>, docs/architecture.md "Local verification").
 /// </summary>
 internal sealed class AwsRequestHandler
@@ -46,25 +51,44 @@ internal sealed class AwsRequestHandler
             return;
         }
 
-        // 1. A missing or malformed signature is refused before the body is read.
+        // 1. A missing or malformed signature is refused before the body is read; SigV4a with a message naming it.
         var (path, query) = SplitTarget(originTarget);
+        if (SigV4a.IsUsedBy(request.Headers.Authorization.ToString(), query, request.Headers[SigV4Constants.AmzContentSha256Header].ToString()))
+        {
+            await RefuseSigV4aAsync(context, host, query);
+            return;
+        }
+
         if (!SigV4RequestSignature.TryParse(SignatureLookup(request, host, path, query), out var signature, out var failure))
         {
             Forbid(context, host, failure.Status, failure.Reason);
             return;
         }
 
-        // 2. The body, hashed by the verifier and then sent on from the same buffer.
+        // 2. A declared payload literal (unsigned or chunk-signed) streams; a hashed body is read whole and hashed.
+        var contentSha256 = request.Headers[SigV4Constants.AmzContentSha256Header];
+        if (contentSha256.Count > 1)
+        {
+            Forbid(context, host, SigV4VerificationStatus.MalformedAuthorization, "X-Amz-Content-Sha256 appears more than once");
+            return;
+        }
+
+        if (AwsBodyLimits.Streams(contentSha256.ToString()))
+        {
+            await HandleStreamedAsync(context, signature, host, path, query, originTarget, contentSha256.ToString());
+            return;
+        }
+
         if (request.ContentLength > _maxBodySize)
         {
-            TooLarge(context, host);
+            TooLarge(context, host, _maxBodySize);
             return;
         }
 
         using var body = await BufferedBody.ReadAsync(request.Body, request.ContentLength, _maxBodySize, context.RequestAborted);
         if (body is null)
         {
-            TooLarge(context, host);
+            TooLarge(context, host, _maxBodySize);
             return;
         }
 
@@ -77,7 +101,87 @@ internal sealed class AwsRequestHandler
         }
 
         // 4. Forward.
-        await _forwarder.ForwardAsync(context, originTarget, host, body);
+        await _forwarder.ForwardAsync(context, originTarget, host, new ByteArrayContent(body.Array, 0, body.Length), body.Length > 0);
+    }
+
+    /// <summary>
+    /// UNSIGNED-PAYLOAD and STREAMING-UNSIGNED-PAYLOAD-TRAILER bodies pass as sent; a chunk-signed body
+    /// (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]) is verified chunk by chunk as it streams, its first chunk before
+    /// anything is forwarded. A chunk that fails later aborts the request on its way, so AWS never receives it whole.
+    /// </summary>
+    private async Task HandleStreamedAsync(HttpContext context, SigV4RequestSignature signature, string host, string path, string? query, string originTarget, string contentSha256)
+    {
+        var request = context.Request;
+        if (request.ContentLength > AwsBodyLimits.MaxStreamedBytes)
+        {
+            TooLarge(context, host, AwsBodyLimits.MaxStreamedBytes);
+            return;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = AwsBodyLimits.MaxStreamedBytes; // a body without Content-Length too
+        }
+
+        var result = _verifier.Verify(BuildSigV4Request(request, signature, host, path, query), SigV4Payload.FromHash(contentSha256), signature, _credentials);
+        if (!result.IsValid)
+        {
+            Forbid(context, host, result.Status, result.Reason);
+            return;
+        }
+
+        Stream body = request.Body;
+        AwsChunkedStream? chunked = null;
+        if (contentSha256 is SigV4Constants.StreamingSignedPayload or SigV4Constants.StreamingSignedPayloadTrailer)
+        {
+            if (!TryGetDecodedLength(request, out var decodedLength))
+            {
+                Forbid(context, host, SigV4VerificationStatus.MalformedAuthorization, "X-Amz-Decoded-Content-Length is not a single non-negative number");
+                return;
+            }
+
+            chunked = AwsChunkedStream.Verifying(request.Body, ChunkSignatureChain.ForVerified(signature, _credentials),
+                trailer: contentSha256 == SigV4Constants.StreamingSignedPayloadTrailer, decodedLength);
+            try
+            {
+                await chunked.PrimeAsync(context.RequestAborted);
+            }
+            catch (AwsChunkedException e)
+            {
+                await chunked.DisposeAsync();
+                Forbid(context, host, SigV4VerificationStatus.SignatureMismatch, e.Message);
+                return;
+            }
+
+            body = chunked;
+        }
+
+        await using (chunked)
+        {
+            var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.ContainsKey("Transfer-Encoding"));
+            var content = new StreamContent(body);
+            content.Headers.ContentLength = request.ContentLength; // the framing is kept byte for byte; S3 wants the length
+            await _forwarder.ForwardAsync(context, originTarget, host, content, hasBody);
+        }
+    }
+
+    /// <summary>X-Amz-Decoded-Content-Length when sent (S3 requires it; the chunks must add up to it).</summary>
+    private static bool TryGetDecodedLength(HttpRequest request, out long? decodedLength)
+    {
+        decodedLength = null;
+        var values = request.Headers["X-Amz-Decoded-Content-Length"];
+        if (values.Count == 0)
+        {
+            return true;
+        }
+
+        if (values.Count == 1 && long.TryParse(values.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+        {
+            decodedLength = parsed;
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>What <see cref="SigV4RequestSignature.TryParse"/> reads: every Authorization and X-Amz-Date value, and the query.</summary>
@@ -153,9 +257,26 @@ internal sealed class AwsRequestHandler
         context.Response.ContentLength = 0;
     }
 
-    private void TooLarge(HttpContext context, string host)
+    /// <summary>SigV4a is not a bad signature but an unsupported one: the client's protocol gets an error that says so.</summary>
+    private async Task RefuseSigV4aAsync(HttpContext context, string host, string? query)
     {
-        LocalProxyLog.BodyTooLarge(_logger, context.Request.Method, host, _maxBodySize);
+        var request = context.Request;
+        LocalProxyLog.SigV4aRefused(_logger, request.Method, host);
+        var protocol = AwsErrorWriter.DetectProtocol(SigV4a.Service(request.Headers.Authorization.ToString()), request.ContentType, request.Headers["X-Amz-Target"].ToString(), query);
+        var error = AwsErrorWriter.Create(protocol, StatusCodes.Status400BadRequest, protocol is AwsProtocol.Json or AwsProtocol.RestJson ? "NotImplementedException" : "NotImplemented", SigV4a.Refusal);
+        context.Response.StatusCode = error.StatusCode;
+        context.Response.ContentType = error.ContentType;
+        foreach (var (name, value) in error.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        await context.Response.Body.WriteAsync(error.Body, context.RequestAborted);
+    }
+
+    private void TooLarge(HttpContext context, string host, long limit)
+    {
+        LocalProxyLog.BodyTooLarge(_logger, context.Request.Method, host, limit);
         context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
         context.Response.ContentLength = 0;
     }

@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
+using Ferry.Aws.SigV4;
+using Ferry.Aws.SigV4.Streaming;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -10,7 +12,7 @@ namespace Ferry.LocalProxy.Http;
 
 /// <summary>
 /// Sends a verified request to the Ferry proxy and streams the answer back unchanged (docs/aws-access.md §1.5):
-/// method, raw path and query, the body already buffered, the client's Host, <c>X-Forwarded-Host</c> = that Host
+/// method, raw path and query, the body (buffered and verified, or streaming), the client's Host, <c>X-Forwarded-Host</c> = that Host
 /// in HTTPS_PROXY mode only; hop-by-hop and cluster-reserved headers dropped. Failures to reach the proxy
 /// become 502 with a plain-text body and <c>X-Teleport-Api-Error</c>.
 /// </summary>
@@ -37,10 +39,11 @@ internal sealed class UpstreamForwarder
     }
 
     /// <param name="originTarget">The path and query exactly as the client sent them, starting with '/'.</param>
-    public async Task ForwardAsync(HttpContext context, string originTarget, string host, BufferedBody body)
+    /// <param name="body">The body to send; sent (even empty) when <paramref name="hasBody"/>, so Content-Length reaches the agent as the client framed it.</param>
+    public async Task ForwardAsync(HttpContext context, string originTarget, string host, HttpContent body, bool hasBody)
     {
         var aborted = context.RequestAborted;
-        using var message = CreateRequest(context.Request, originTarget, host, body);
+        using var message = CreateRequest(context.Request, originTarget, host, body, hasBody);
         HttpResponseMessage response;
         try
         {
@@ -48,6 +51,23 @@ internal sealed class UpstreamForwarder
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
+            return;
+        }
+        catch (Exception e) when (AwsChunkedException.Find(e) is { } chunked)
+        {
+            // A chunk of a streaming upload failed its signature on the way: the forwarded request was cut before
+            // its end, so AWS received no complete body. The client gets the same answer as for any bad signature.
+            LocalProxyLog.SignatureRejected(_logger, context.Request.Method, host, SigV4VerificationStatus.SignatureMismatch, chunked.Message);
+            if (context.Response.HasStarted)
+            {
+                context.Abort();
+            }
+            else
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                context.Response.ContentLength = 0;
+            }
+
             return;
         }
         catch (Exception e) when (e is HttpRequestException or IOException or SocketException or AuthenticationException or OperationCanceledException)
@@ -87,7 +107,7 @@ internal sealed class UpstreamForwarder
         }
     }
 
-    private HttpRequestMessage CreateRequest(HttpRequest request, string originTarget, string host, BufferedBody body)
+    private HttpRequestMessage CreateRequest(HttpRequest request, string originTarget, string host, HttpContent body, bool hasBody)
     {
         var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), new Uri(_requestBase + originTarget, in RawUri))
         {
@@ -96,8 +116,12 @@ internal sealed class UpstreamForwarder
         };
 
         // A body, even an empty one, whenever the client framed one, so Content-Length reaches the agent as sent.
-        var hasBody = body.Length > 0 || request.ContentLength is not null || request.Headers.ContainsKey("Transfer-Encoding");
-        HttpContent? content = hasBody ? new ByteArrayContent(body.Array, 0, body.Length) : null;
+        hasBody = hasBody || request.ContentLength is not null || request.Headers.ContainsKey("Transfer-Encoding");
+        HttpContent? content = hasBody ? body : null;
+        if (!hasBody)
+        {
+            body.Dispose();
+        }
         message.Content = content;
 
         var connectionTokens = request.Headers.Connection;

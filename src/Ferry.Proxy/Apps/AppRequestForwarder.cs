@@ -1,3 +1,4 @@
+using Ferry.Aws;
 using Ferry.Aws.DynamoDb;
 using Ferry.Aws.Endpoints;
 using Ferry.Aws.Errors;
@@ -34,9 +35,6 @@ namespace Ferry.Proxy.Apps;
 /// </summary>
 internal sealed partial class AppRequestForwarder
 {
-    /// <summary>As at the agent: the reference system's cap on AWS request bodies.</summary>
-    private const long MaxBodyBytes = 70L * 1024 * 1024;
-
     private static readonly UriCreationOptions RawUri = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
     private readonly TunnelServer _tunnels;
@@ -102,7 +100,7 @@ internal sealed partial class AppRequestForwarder
 
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             {
-                limit.MaxRequestBodySize = MaxBodyBytes;
+                limit.MaxRequestBodySize = AwsBodyLimits.MaxBytes(context.Request.Headers["X-Amz-Content-Sha256"].ToString());
             }
 
             using var message = BuildMessage(context, caller.CertificateDer);

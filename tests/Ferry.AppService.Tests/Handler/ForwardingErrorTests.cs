@@ -13,20 +13,19 @@ namespace Ferry.AppService.Tests.Handler;
 public sealed class ForwardingErrorTests
 {
     [Fact]
-    public async Task ChunkSignedUpload_IsRefused501BeforeStsOrAws_InS3sXmlErrorFormat()
+    public async Task ChunkSignedUploadWithAWrongChunkLength_IsRefused400_InS3sXmlErrorFormat_AndAwsGetsNoCompleteBody()
     {
         await using var agent = await AgentUnderTest.StartAsync();
         using var certificate = agent.Certificates.App();
-        using var request = ClientRequests.ChunkSignedS3Put(agent.Auth.Time);
+        using var request = ClientRequests.ChunkSignedS3Put(agent.Auth.Time, ClientRequests.ChunkedHello.Replace("5;chunk", "4;chunk", StringComparison.Ordinal));
 
         var answer = await agent.SendAsync(request, certificate);
 
-        Assert.Equal(501, answer.Status);
-        Assert.StartsWith("chunk-signed uploads (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) cannot be re-signed; use an unsigned-payload upload", answer.ApiError, StringComparison.Ordinal);
+        Assert.Equal(400, answer.Status);
+        Assert.Equal("chunk-signed upload, chunk 2: its data is not followed by CRLF: the size in its header (4 bytes) does not match the data sent", answer.ApiError);
         Assert.Equal("application/xml", answer.Header("Content-Type"));
-        Assert.Contains("<Code>NotImplemented</Code>", answer.Body, StringComparison.Ordinal);
-        Assert.Empty(agent.Aws.AssumeRoleCalls);
-        await AssertAuditedOnceAsync(agent, 501, answer.ApiError!);
+        Assert.Contains("<Code>InvalidRequest</Code>", answer.Body, StringComparison.Ordinal);
+        await AssertAuditedOnceAsync(agent, 400, answer.ApiError!);
     }
 
     [Fact]

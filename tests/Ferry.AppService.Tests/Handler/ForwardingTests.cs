@@ -76,6 +76,32 @@ public sealed class ForwardingTests : IAsyncLifetime
         Assert.Equal("s3", SigV4RequestSignatureOf(sent).Service);
     }
 
+    [Fact]
+    public async Task ChunkSignedS3Put_IsResignedChunkByChunk_UnderTheRolesSeedSignature_WithTheFramingKept()
+    {
+        using var certificate = _agent.Certificates.App(user: "alice");
+        using var request = ClientRequests.ChunkSignedS3Put(_agent.Auth.Time);
+
+        var answer = await _agent.SendAsync(request, certificate);
+
+        Assert.Equal(200, answer.Status);
+        var sent = Assert.Single(_agent.Aws.ServiceRequests);
+        var role = _agent.Aws.IssuedCredentials(0);
+        Assert.Equal(SigV4Constants.StreamingSignedPayload, sent.Header(SigV4Constants.AmzContentSha256Header));
+        Assert.Equal("11", sent.Header("X-Amz-Decoded-Content-Length"));
+        var seed = new SigV4Verifier(_agent.Auth.Time).Verify(AsSigV4Request(sent), SigV4Payload.FromHash(SigV4Constants.StreamingSignedPayload), role);
+        Assert.True(seed.IsValid, seed.ToString());
+
+        // Same framing, same length, every chunk signed anew in the chain of the role's seed signature.
+        Assert.Equal(ClientRequests.ChunkedHello.Length, sent.Body.Length);
+        Assert.DoesNotContain(new string('a', 64), Encoding.ASCII.GetString(sent.Body), StringComparison.Ordinal);
+        var chain = Ferry.Aws.SigV4.Streaming.ChunkSignatureChain.ForVerified(SigV4RequestSignatureOf(sent), role);
+        await using var verified = Ferry.Aws.SigV4.Streaming.AwsChunkedStream.Verifying(new MemoryStream(sent.Body), chain, trailer: false, decodedLength: 11);
+        using var copy = new MemoryStream();
+        await verified.CopyToAsync(copy);
+        Assert.Equal(sent.Body, copy.ToArray());
+    }
+
     /// <summary>What AWS itself would decide: the project's verifier, with the credentials STS issued, on the agent's clock.</summary>
     private SigV4VerificationResult VerifiesWith(ReceivedRequest sent, AwsCredentials credentials) =>
         new SigV4Verifier(_agent.Auth.Time).Verify(AsSigV4Request(sent), SigV4Payload.FromBody(sent.Body), credentials);

@@ -146,7 +146,7 @@ internal sealed class AgentUnderTest : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = AwsForwarder.MaxBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = Ferry.Aws.AwsBodyLimits.MaxStreamedBytes;
         });
         _app = builder.Build();
         _app.Run(handler.HandleAsync);

@@ -38,11 +38,17 @@ internal static class ClientRequests
 
     /// <summary>
     /// An S3 upload whose body is chunk-signed: the seed signature covers the STREAMING literal as payload hash, and
-    /// each chunk's signature chains from it.
+    /// each chunk's signature chains from it (dummy here: the local proxy verified them, the agent replaces them).
     /// </summary>
-    public static HttpRequestMessage ChunkSignedS3Put(TimeProvider time) =>
-        Signed(time, HttpMethod.Put, "s3.us-east-1.amazonaws.com", "/reports/big.bin", "", "s3", "0;chunk-signature=00\r\n\r\n"u8.ToArray(),
-            [new(SigV4Constants.AmzContentSha256Header, StreamingPayload)], SigV4Payload.FromHash(StreamingPayload));
+    public static HttpRequestMessage ChunkSignedS3Put(TimeProvider time, string? framing = null) =>
+        Signed(time, HttpMethod.Put, "s3.us-east-1.amazonaws.com", "/reports/big.bin", "", "s3",
+            Encoding.ASCII.GetBytes(framing ?? ChunkedHello),
+            [new(SigV4Constants.AmzContentSha256Header, StreamingPayload), new("Content-Encoding", "aws-chunked"), new("X-Amz-Decoded-Content-Length", "11")],
+            SigV4Payload.FromHash(StreamingPayload));
+
+    /// <summary>"hello world" in two chunks and the final one, each with a client signature the agent must not keep.</summary>
+    public static readonly string ChunkedHello =
+        $"6;chunk-signature={DummySignature}\r\nhello \r\n5;chunk-signature={DummySignature}\r\nworld\r\n0;chunk-signature={DummySignature}\r\n\r\n";
 
     /// <summary>A presigned S3 GET (aws s3 presign): the signature is in the query, next to the client's own parameter.</summary>
     public static HttpRequestMessage PresignedS3Get(TimeProvider time)
