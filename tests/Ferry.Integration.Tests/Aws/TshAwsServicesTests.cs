@@ -165,16 +165,24 @@ public sealed class TshAwsServicesTests : IClassFixture<AwsClusterFixture>
     /// <summary>
     /// moto 5.2.1 cannot check the signature of a Lambda request without a body (GET list-functions, GET get-function):
     /// it signs the request's headers in place of the empty body and answers <c>SignatureDoesNotMatch</c>, to the aws CLI
-    /// directly as to Ferry (docs/testing.md §4.5). A request with a body is checked properly, so <c>invoke --payload</c>
-    /// of a missing function shows AWS's own ResourceNotFoundException coming back unchanged.
+    /// directly as to Ferry (docs/testing.md §4.5). Requests with a body are checked properly: <c>create-function</c>
+    /// succeeds, and <c>invoke --payload</c> of a missing function shows AWS's own ResourceNotFoundException coming back
+    /// unchanged.
     /// </summary>
     [Fact]
-    public async Task Lambda_ListFunctions_GetFunction_Invoke_AreNamedWithTheFunction_AndAwsErrorsPassThrough_BothClisBothModes()
+    public async Task Lambda_CreateFunction_Invoke_ListFunctions_GetFunction_AreNamedWithTheFunction_AndAwsErrorsPassThrough_BothClisBothModes()
     {
         const string User = "lars";
         await LogInWithTheServicesRoleAsync(User);
         var home = _aws.Cluster.HomeOf(User);
         await File.WriteAllTextAsync(Path.Combine(home, "payload.json"), """{"ping":1}""");
+        var zip = Path.Combine(home, "function.zip");
+        using (var archive = System.IO.Compression.ZipFile.Open(zip, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            await using var handler = new StreamWriter(archive.CreateEntry("handler.py").Open());
+            await handler.WriteAsync("def handler(event, context):\n    return event\n");
+        }
+
         try
         {
             // The control: moto refuses an unsigned-body Lambda GET even from the aws CLI with valid keys, no Ferry involved.
@@ -184,6 +192,11 @@ public sealed class TshAwsServicesTests : IClassFixture<AwsClusterFixture>
 
             foreach (var way in Ways)
             {
+                // The execution role must exist in moto; the services role does (it is not assumed by anything here).
+                var created = (await TshAwsAsync(User, way, "lambda", "create-function", "--function-name", "ferry-fn-" + way.Name, "--runtime", "python3.11",
+                    "--handler", "handler.handler", "--role", ServicesRoleArn, "--zip-file", "fileb://" + zip)).EnsureSuccess($"{way.Name}: lambda create-function");
+                Assert.Equal("arn:aws:lambda:us-east-1:123456789000:function:ferry-fn-" + way.Name, Json(created).GetProperty("FunctionArn").GetString());
+
                 var invoked = await TshAwsAsync(User, way, "lambda", "invoke", "--function-name", "ferry-missing-" + way.Name,
                     "--payload", "fileb://" + Path.Combine(home, "payload.json"), Path.Combine(home, way.Name + ".out"));
                 Assert.NotEqual(0, invoked.ExitCode);
@@ -200,7 +213,8 @@ public sealed class TshAwsServicesTests : IClassFixture<AwsClusterFixture>
                 Assert.Contains("SignatureDoesNotMatch", got.Stderr);
             }
 
-            var events = await AuditAsync(User, ("Invoke", 4), ("ListFunctions", 4), ("GetFunction", 4));
+            var events = await AuditAsync(User, ("CreateFunction", 4), ("Invoke", 4), ("ListFunctions", 4), ("GetFunction", 4));
+            Assert.All(events.Where(e => Operation(e) == "CreateFunction"), e => Assert.Equal(("lambda", 201), (e.GetProperty("aws_service").GetString(), e.GetProperty("status_code").GetInt32())));
             foreach (var way in Ways)
             {
                 var invoke = Assert.Single(events, e => Operation(e) == "Invoke" && e.GetProperty("lambda_function").GetString() == "ferry-missing-" + way.Name);
