@@ -5,6 +5,8 @@
 #   - IAM role ExampleTeleportDynamoDBRole in account 123456789000 (the guide's ARN), trusting that user,
 #     with AmazonDynamoDBFullAccess (Step 1)
 #   - a DynamoDB table "my-dynamodb-table"
+#   - for the tests of other services through the same app: ExampleTeleportS3Role (AmazonS3FullAccess) and
+#     ExampleTeleportServicesRole (an inline policy allowing sqs:*, kms:*, secretsmanager:*, lambda:* and nothing else)
 # Usage: scripts/aws-sandbox.sh DIR [PORT]   → starts moto, writes DIR/aws.env (an /etc/default/teleport-style file)
 set -euo pipefail
 DIR=${1:?usage: aws-sandbox.sh DIR [PORT]}
@@ -21,8 +23,8 @@ if [ -f "$DIR/moto.pid" ] && kill -0 "$(cat "$DIR/moto.pid")" 2>/dev/null && [ -
   echo "AWS sandbox already running at $ENDPOINT"; exit 0
 fi
 
-# The first 8 calls below set things up unchecked; every later call has its signature and IAM policy checked.
-env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN MOTO_ACCOUNT_ID=$ACCOUNT MOTO_IAM_LOAD_MANAGED_POLICIES=true INITIAL_NO_AUTH_ACTION_COUNT=8 \
+# The first 10 calls below set things up unchecked; every later call has its signature and IAM policy checked.
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN MOTO_ACCOUNT_ID=$ACCOUNT MOTO_IAM_LOAD_MANAGED_POLICIES=true INITIAL_NO_AUTH_ACTION_COUNT=10 \
   nohup python3 -m moto.server -H 127.0.0.1 -p "$PORT" > "$DIR/moto.log" 2>&1 &
 echo $! > "$DIR/moto.pid"
 for _ in $(seq 1 100); do curl -fs "$ENDPOINT/moto-api/" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -40,6 +42,11 @@ setup iam attach-role-policy --role-name ExampleTeleportDynamoDBRole --policy-ar
 setup iam create-role --role-name ExampleTeleportS3Role --assume-role-policy-document \
   "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::$ACCOUNT:user/ferry-agent\"},\"Action\":\"sts:AssumeRole\"}]}" >/dev/null
 setup iam attach-role-policy --role-name ExampleTeleportS3Role --policy-arn arn:aws:iam::aws:policy/AmazonS3FullAccess
+# A third for SQS, KMS, Secrets Manager and Lambda (tests/Ferry.Integration.Tests/Aws/TshAwsServicesTests.cs); nothing else, so DynamoDB is refused.
+setup iam create-role --role-name ExampleTeleportServicesRole --assume-role-policy-document \
+  "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::$ACCOUNT:user/ferry-agent\"},\"Action\":\"sts:AssumeRole\"}]}" >/dev/null
+setup iam put-role-policy --role-name ExampleTeleportServicesRole --policy-name ferry-services --policy-document \
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:*","kms:*","secretsmanager:*","lambda:*"],"Resource":"*"}]}'
 setup dynamodb create-table --table-name my-dynamodb-table --attribute-definitions AttributeName=pk,AttributeType=S \
   --key-schema AttributeName=pk,KeyType=HASH --billing-mode PAY_PER_REQUEST >/dev/null
 
