@@ -100,26 +100,4 @@ public sealed class TshProxyAwsTests : IClassFixture<AwsClusterFixture>
 
         return environment;
     }
-
-    /// <summary>The SDK trusts the local CA that tsh proxy aws printed (as AWS_CA_BUNDLE does for Python clients).</summary>
-    private sealed class TrustingHttpClientFactory(X509Certificate2 ca) : HttpClientFactory
-    {
-        public override HttpClient CreateHttpClient(IClientConfig clientConfig)
-        {
-            var handler = new SocketsHttpHandler { UseProxy = false };
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            {
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return certificate is not null && chain.Build(new X509Certificate2(certificate));
-            };
-            return new HttpClient(handler);
-        }
-
-        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
-
-        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
-    }
 }
