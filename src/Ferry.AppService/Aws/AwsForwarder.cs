@@ -216,5 +216,5 @@ internal sealed class AwsForwarder
 
     private static bool IsS3(string service) => string.Equals(service, "s3", StringComparison.Ordinal);
 
-    private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+    private static bool HasBody(HttpRequest request) => RequestBodies.IsPresent(request);
 }

@@ -158,10 +158,9 @@ internal sealed class AwsRequestHandler
 
         await using (chunked)
         {
-            var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.ContainsKey("Transfer-Encoding"));
             var content = new StreamContent(body);
             content.Headers.ContentLength = request.ContentLength; // the framing is kept byte for byte; S3 wants the length
-            await _forwarder.ForwardAsync(context, originTarget, host, content, hasBody);
+            await _forwarder.ForwardAsync(context, originTarget, host, content, hasBody: false); // the forwarder sends it when the client framed one
         }
     }
 

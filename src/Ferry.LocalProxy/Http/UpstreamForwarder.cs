@@ -116,7 +116,8 @@ internal sealed class UpstreamForwarder
         };
 
         // A body, even an empty one, whenever the client framed one, so Content-Length reaches the agent as sent.
-        hasBody = hasBody || request.ContentLength is not null || request.Headers.ContainsKey("Transfer-Encoding");
+        // (Ferry.Hosting's RequestBodies is the same rule for the servers; tsh, a native executable, does not link that assembly.)
+        hasBody = hasBody || request.ContentLength is not null || request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true;
         HttpContent? content = hasBody ? body : null;
         if (!hasBody)
         {

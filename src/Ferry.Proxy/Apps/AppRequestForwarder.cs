@@ -168,7 +168,7 @@ internal sealed partial class AppRequestForwarder
         var request = context.Request;
         var rawTarget = RequestTarget.Full(context);
         var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri("http://agent" + rawTarget, RawUri));
-        var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+        var hasBody = RequestBodies.IsPresent(request);
         if (hasBody)
         {
             message.Content = new StreamContent(request.Body);

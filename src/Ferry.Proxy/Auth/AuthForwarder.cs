@@ -1,3 +1,4 @@
+using Ferry.Hosting;
 using System.Net.Http.Headers;
 using Ferry.Core.Api;
 using Microsoft.AspNetCore.Http;
@@ -15,7 +16,7 @@ internal static class AuthForwarder
     {
         var request = context.Request;
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), authPath + request.QueryString.Value);
-        if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
+        if (RequestBodies.IsPresent(request))
         {
             message.Content = new StreamContent(request.Body);
             if (request.ContentType is { } contentType && MediaTypeHeaderValue.TryParse(contentType, out var parsed))

@@ -13,7 +13,7 @@ namespace Ferry.Tsh.Commands;
 /// </summary>
 internal static class AwsProxyLauncher
 {
-    public static async Task<AwsLocalProxy> StartAsync(TshContext context, Profile profile, AppLogin login, AwsLocalProxyMode mode, int port, CancellationToken cancellationToken)
+    public static async Task<AwsLocalProxy> StartAsync(TshContext context, Profile profile, AppLogin login, AwsLocalProxyMode mode, int port, CancellationToken cancellationToken, Microsoft.Extensions.Logging.ILoggerFactory? logs = null)
     {
         var store = context.Store;
         var certificate = LoadAppCertificate(store, profile, login);
@@ -31,6 +31,7 @@ internal static class AwsProxyLauncher
             ClientCertificate = certificate,
             UpstreamCertificateValidation = (_, serverCertificate, chain, errors) => trust.Validate(serverCertificate, chain, errors),
             SystemProxy = SystemProxySettings.FromEnvironment(Environment.GetEnvironmentVariable),
+            LoggerFactory = logs,
         });
         try
         {

@@ -32,7 +32,7 @@ internal static class ProxyCommand
                 throw FerryException.BadParameter("--port must be between 1 and 65535");
             }
 
-            await using var proxy = await AwsProxyLauncher.StartAsync(context, profile, login, mode, requestedPort, ct);
+            await using var proxy = await AwsProxyLauncher.StartAsync(context, profile, login, mode, requestedPort, ct, new StderrLogs(context.Console.Error));
             var output = context.Console.Out;
             if (mode == AwsLocalProxyMode.HttpsProxy)
             {
