@@ -1,6 +1,7 @@
 using Ferry.Hosting;
 using System.Globalization;
 using Ferry.Storage.Audit;
+using Ferry.Core.Audit;
 using Ferry.Core.Errors;
 using Ferry.Core.Resources;
 using Microsoft.AspNetCore.Builder;
@@ -16,8 +17,9 @@ internal static class AuditEndpoints
     {
         var server = api.Server;
 
-        // GET /v1/events?since=RFC3339&until=RFC3339&type=a&type=b&user=alice&limit=100&cursor=...
+        // GET /v1/events?since=RFC3339&until=RFC3339&type=a&type=b&user=alice&service=s3&operation=PutObject&limit=100&cursor=...
         // One page, newest first: {"events": [...], "next_cursor": "..." or null}. Filters and limit run in storage.
+        // service and operation repeat like type (any of them); a service matches whatever its case, an operation exactly.
         v1.MapGet("/events", async (HttpContext http, CancellationToken ct) =>
         {
             await api.Authz.RequireRuleAsync(api.Caller(http), ResourceKinds.Event, Verbs.List, ct);
@@ -35,6 +37,8 @@ internal static class AuditEndpoints
                     To = ParseTime(query["until"], "until"),
                     Types = query["type"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList(),
                     User = string.IsNullOrEmpty(query["user"]) ? null : query["user"].ToString(),
+                    Services = query["service"].Select(s => AwsAuditFilters.Service(s, "the service parameter")).Distinct(StringComparer.Ordinal).ToList(),
+                    Operations = query["operation"].Select(o => AwsAuditFilters.Operation(o, "the operation parameter")).Distinct(StringComparer.Ordinal).ToList(),
                     Limit = limit,
                     Cursor = string.IsNullOrEmpty(query["cursor"]) ? null : query["cursor"].ToString(),
                 },

@@ -10,7 +10,8 @@ namespace Ferry.Auth.Audit;
 
 /// <summary>
 /// The audit log on its own store (<see cref="IAuditStore"/>): auth's own events, the events agents and proxies
-/// report, and paged searches whose filters and limit run in storage. Every stored event deserialises as an
+/// report, and paged searches whose filters and limit run in storage. An event's aws_service and aws_operation fields
+/// (when strings) are also stored as columns, so searches filter on them (<see cref="AwsAuditFilters"/>). Every stored event deserialises as an
 /// <see cref="AuditEvent"/>: reported ones are checked for that before anything is stored.
 /// </summary>
 public sealed class AuditLog
@@ -69,6 +70,8 @@ public sealed class AuditLog
                 new AuditRecord
                 {
                     Time = stamped.Time, Id = stamped.Id, Type = stamped.Type, User = stamped.User, Success = stamped.Success,
+                    Service = AwsAuditFilters.StoredService(stamped.GetField("aws_service")),
+                    Operation = AwsAuditFilters.StoredOperation(stamped.GetField("aws_operation")),
                     Json = JsonSerializer.SerializeToUtf8Bytes(stamped),
                 },
             ],
@@ -134,7 +137,12 @@ public sealed class AuditLog
                     $"audit event {i} of the batch ({type}) is {json.Length} bytes, over the {MaxReportedEventBytes}-byte cap; nothing of this batch was stored");
             }
 
-            records.Add(new AuditRecord { Time = now, Id = id, Type = type, User = user, Success = success, Json = json });
+            records.Add(new AuditRecord
+            {
+                Time = now, Id = id, Type = type, User = user, Success = success, Json = json,
+                Service = AwsAuditFilters.StoredService(StringField(auditEvent, "aws_service", i, strict: false)),
+                Operation = AwsAuditFilters.StoredOperation(StringField(auditEvent, "aws_operation", i, strict: false)),
+            });
         }
 
         await _store.AppendAsync(records, cancellationToken);

@@ -69,20 +69,22 @@ public sealed class AuthClient : IDisposable
     public Task DeleteTokenAsync(string name, CancellationToken ct) => _api.SendAsync(HttpMethod.Delete, "tokens/" + Escape(name), ct);
 
     /// <summary>One page of audit events, newest first; pass the answer's NextCursor back to read the next one.</summary>
-    public Task<AuditEventsResponse> SearchEventsAsync(
-        DateTimeOffset? since, IReadOnlyList<string> types, string? user, int limit, string? cursor, CancellationToken ct)
+    public Task<AuditEventsResponse> SearchEventsAsync(AuditEventsFilter filter, int limit, string? cursor, CancellationToken ct)
     {
         var query = new List<string> { "limit=" + limit.ToString(CultureInfo.InvariantCulture) };
-        if (since is { } s)
+        if (filter.Since is { } s)
         {
             query.Add("since=" + Uri.EscapeDataString(s.UtcDateTime.ToString("o", CultureInfo.InvariantCulture)));
         }
 
-        query.AddRange(types.Select(t => "type=" + Uri.EscapeDataString(t)));
-        if (user is not null)
+        query.AddRange(filter.Types.Select(t => "type=" + Uri.EscapeDataString(t)));
+        if (filter.User is { } user)
         {
             query.Add("user=" + Uri.EscapeDataString(user));
         }
+
+        query.AddRange(filter.Services.Select(v => "service=" + Uri.EscapeDataString(v)));
+        query.AddRange(filter.Operations.Select(v => "operation=" + Uri.EscapeDataString(v)));
 
         if (cursor is not null)
         {

@@ -14,3 +14,20 @@ public sealed record AuditEventsResponse
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? NextCursor { get; init; }
 }
+
+/// <summary>
+/// The filters of GET /v1/events, as clients send them in its query string (each list repeats its parameter: any of
+/// the values matches). Services match whatever their case, operations exactly (<see cref="AwsAuditFilters"/>).
+/// </summary>
+public sealed record AuditEventsFilter
+{
+    public DateTimeOffset? Since { get; init; }
+
+    public IReadOnlyList<string> Types { get; init; } = [];
+
+    public string? User { get; init; }
+
+    public IReadOnlyList<string> Services { get; init; } = [];
+
+    public IReadOnlyList<string> Operations { get; init; } = [];
+}

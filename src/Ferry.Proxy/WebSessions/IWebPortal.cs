@@ -74,6 +74,10 @@ public sealed record AuditSearch
     public DateTimeOffset? Since { get; init; }
     public string? Type { get; init; }
     public string? User { get; init; }
+    /// <summary>An AWS service, checked and lowercased (AwsAuditFilters.Service), or null for any.</summary>
+    public string? Service { get; init; }
+    /// <summary>An AWS operation, checked (AwsAuditFilters.Operation), or null for any.</summary>
+    public string? Operation { get; init; }
     public int Limit { get; init; } = 200;
     /// <summary>The NextCursor of the page before (older events), or null for the newest.</summary>
     public string? Cursor { get; init; }

@@ -161,9 +161,15 @@ internal sealed class WebPortal : IWebPortal
     public async Task<AuditEventsResponse> SearchEventsAsync(WebSession session, AuditSearch search, CancellationToken cancellationToken)
     {
         using var auth = await ActAsAsync(session, cancellationToken);
-        var types = string.IsNullOrWhiteSpace(search.Type) ? [] : new[] { search.Type.Trim() };
-        var user = string.IsNullOrWhiteSpace(search.User) ? null : search.User.Trim();
-        return await auth.SearchEventsAsync(search.Since, types, user, search.Limit, search.Cursor, cancellationToken);
+        var filter = new AuditEventsFilter
+        {
+            Since = search.Since,
+            Types = string.IsNullOrWhiteSpace(search.Type) ? [] : [search.Type.Trim()],
+            User = string.IsNullOrWhiteSpace(search.User) ? null : search.User.Trim(),
+            Services = search.Service is null ? [] : [search.Service],
+            Operations = search.Operation is null ? [] : [search.Operation],
+        };
+        return await auth.SearchEventsAsync(filter, search.Limit, search.Cursor, cancellationToken);
     }
 
     public Task<SignupInfoResponse> GetSignupAsync(string token, CancellationToken cancellationToken) =>

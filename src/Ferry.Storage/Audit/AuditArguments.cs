@@ -31,6 +31,8 @@ internal static class AuditArguments
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(query.Types);
+        ArgumentNullException.ThrowIfNull(query.Services);
+        ArgumentNullException.ThrowIfNull(query.Operations);
         if (query.Limit is < 1 or > AuditQuery.MaxLimit)
         {
             throw FerryException.BadParameter(
@@ -52,6 +54,8 @@ internal static class AuditArguments
             throw FerryException.BadParameter("an audit search event type must not be empty");
         }
 
+        Values(query.Services, "service");
+        Values(query.Operations, "operation");
         if (query.User is { Length: 0 })
         {
             throw FerryException.BadParameter("an audit search user must not be empty; leave it out to match every user");
@@ -63,5 +67,18 @@ internal static class AuditArguments
         }
 
         return AuditCursor.Decode(query.Cursor);
+    }
+
+    private static void Values(IReadOnlyList<string> values, string what)
+    {
+        if (values.Count > AuditQuery.MaxValues)
+        {
+            throw FerryException.BadParameter($"an audit search takes at most {AuditQuery.MaxValues} values of {what}, not {values.Count}");
+        }
+
+        if (values.Any(string.IsNullOrEmpty))
+        {
+            throw FerryException.BadParameter($"an audit search {what} must not be empty; leave it out to match every {what}");
+        }
     }
 }

@@ -15,6 +15,9 @@ public sealed record AuditQuery
     /// <summary>More types than any event vocabulary has; a bound on the statement's size.</summary>
     public const int MaxTypes = 64;
 
+    /// <summary>The most services or operations one search names, for the same reason as <see cref="MaxTypes"/>.</summary>
+    public const int MaxValues = 64;
+
     /// <summary>Only records with Time &gt;= From.</summary>
     public DateTimeOffset? From { get; init; }
 
@@ -26,6 +29,12 @@ public sealed record AuditQuery
 
     /// <summary>Only records whose User is exactly this.</summary>
     public string? User { get; init; }
+
+    /// <summary>Only records whose Service is exactly one of these (empty: any service, or none).</summary>
+    public IReadOnlyList<string> Services { get; init; } = [];
+
+    /// <summary>Only records whose Operation is exactly one of these (empty: any operation, or none).</summary>
+    public IReadOnlyList<string> Operations { get; init; } = [];
 
     /// <summary>The page size, 1 to <see cref="MaxLimit"/>.</summary>
     public int Limit { get; init; } = DefaultLimit;

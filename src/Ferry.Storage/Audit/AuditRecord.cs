@@ -2,7 +2,8 @@ namespace Ferry.Storage.Audit;
 
 /// <summary>
 /// One stored event: the columns searches filter and order on, and the whole event as opaque bytes (JSON by
-/// convention), returned unchanged. The writer keeps the columns and the JSON in agreement; storage never parses it.
+/// convention), returned unchanged. The writer keeps the columns and the JSON in agreement; storage never parses it
+/// (but once: the schema step that added Service and Operation filled them in for the events stored before).
 /// (Time, Id) identifies a record and orders the log.
 /// </summary>
 public sealed record AuditRecord
@@ -18,6 +19,12 @@ public sealed record AuditRecord
     public string? User { get; init; }
 
     public bool Success { get; init; } = true;
+
+    /// <summary>The AWS service an app request called (s3, dynamodb, ...), or null for events that are not one.</summary>
+    public string? Service { get; init; }
+
+    /// <summary>The AWS operation an app request called (PutObject, GetItem, ...), or null when not known.</summary>
+    public string? Operation { get; init; }
 
     public required ReadOnlyMemory<byte> Json { get; init; }
 }

@@ -8,19 +8,20 @@ namespace Ferry.Storage.Audit;
 /// ON CONFLICT DO NOTHING, LIMIT, and the keyset condition written with OR rather than row values. Each store creates
 /// the table in its own dialect with these columns:
 /// event_time (64-bit integer: 100 ns ticks since the Unix epoch, UTC, so ordering is integer ordering and lossless),
-/// event_id, event_type, user_name (nullable), success (boolean), event_json (bytes); primary key (event_time, event_id).
+/// event_id, event_type, user_name (nullable), success (boolean), event_json (bytes), aws_service and aws_operation
+/// (nullable text, added in schema version 2); primary key (event_time, event_id).
 /// Text columns must compare byte-wise (SQLite's BINARY, PostgreSQL's "C") so ids order alike everywhere.
 /// </summary>
 internal static class AuditSql
 {
     public const string Insert = """
-        INSERT INTO audit_events (event_time, event_id, event_type, user_name, success, event_json)
-        VALUES (@time, @id, @type, @user, @success, @json)
+        INSERT INTO audit_events (event_time, event_id, event_type, user_name, success, event_json, aws_service, aws_operation)
+        VALUES (@time, @id, @type, @user, @success, @json, @service, @operation)
         ON CONFLICT (event_time, event_id) DO NOTHING;
         """;
 
     /// <summary>The columns <see cref="Search"/> selects, in this order.</summary>
-    public const string Columns = "event_time, event_id, event_type, user_name, success, event_json";
+    public const string Columns = "event_time, event_id, event_type, user_name, success, event_json, aws_service, aws_operation";
 
     private static readonly long UnixEpochTicks = DateTimeOffset.UnixEpoch.UtcTicks;
 
@@ -37,6 +38,8 @@ internal static class AuditSql
         ("@user", record.User),
         ("@success", record.Success),
         ("@json", record.Json.ToArray()),
+        ("@service", record.Service),
+        ("@operation", record.Operation),
     ];
 
     /// <summary>One row of <see cref="Columns"/>; success may be stored as a boolean or as an integer 0/1.</summary>
@@ -48,6 +51,8 @@ internal static class AuditSql
         User = reader.IsDBNull(3) ? null : reader.GetString(3),
         Success = reader.GetBoolean(4),
         Json = reader.GetFieldValue<byte[]>(5),
+        Service = reader.IsDBNull(6) ? null : reader.GetString(6),
+        Operation = reader.IsDBNull(7) ? null : reader.GetString(7),
     };
 
     /// <summary>
@@ -86,12 +91,9 @@ internal static class AuditSql
             parameters.Add(("@to", ToStoredTime(to)));
         }
 
-        if (query.Types.Count > 0)
-        {
-            var names = query.Types.Distinct(StringComparer.Ordinal).Select((type, i) => (Name: $"@type{i}", Type: type)).ToList();
-            conditions.Add($"event_type IN ({string.Join(", ", names.Select(n => n.Name))})");
-            parameters.AddRange(names.Select(n => (n.Name, (object?)n.Type)));
-        }
+        AnyOf("event_type", "@type", query.Types, conditions, parameters);
+        AnyOf("aws_service", "@service", query.Services, conditions, parameters);
+        AnyOf("aws_operation", "@operation", query.Operations, conditions, parameters);
 
         if (query.User is { } user)
         {
@@ -119,5 +121,19 @@ internal static class AuditSql
         sql.Append($" ORDER BY event_time {direction}, event_id {direction} LIMIT @limit;");
         parameters.Add(("@limit", query.Limit + 1));
         return (sql.ToString(), parameters);
+    }
+
+    /// <summary>"column IN (@prefix0, @prefix1, ...)" for a list filter; nothing when the list is empty (matches all).</summary>
+    private static void AnyOf(
+        string column, string prefix, IReadOnlyList<string> values, List<string> conditions, List<(string Name, object? Value)> parameters)
+    {
+        if (values.Count == 0)
+        {
+            return;
+        }
+
+        var names = values.Distinct(StringComparer.Ordinal).Select((value, i) => (Name: $"{prefix}{i}", Value: value)).ToList();
+        conditions.Add($"{column} IN ({string.Join(", ", names.Select(n => n.Name))})");
+        parameters.AddRange(names.Select(n => (n.Name, (object?)n.Value)));
     }
 }

@@ -25,5 +25,24 @@ internal static class PostgresAuditSchema
         CREATE INDEX IF NOT EXISTS audit_events_type ON audit_events (event_type, event_time, event_id);
         CREATE INDEX IF NOT EXISTS audit_events_user ON audit_events (user_name, event_time, event_id);
         """,
+
+        // Version 2: the AWS service and operation of app requests, as columns with indexes. Events stored before
+        // them get them from their JSON (only bodies that mention an aws_ field are parsed, and those the audit log
+        // wrote as JSON); the service is lowercased, as the audit log writes it.
+        """
+        ALTER TABLE audit_events
+            ADD COLUMN IF NOT EXISTS aws_service   text COLLATE "C" NULL,
+            ADD COLUMN IF NOT EXISTS aws_operation text COLLATE "C" NULL;
+        UPDATE audit_events AS a SET
+            aws_service = CASE WHEN json_typeof(p.body -> 'aws_service') = 'string' THEN lower(p.body ->> 'aws_service') END,
+            aws_operation = CASE WHEN json_typeof(p.body -> 'aws_operation') = 'string' THEN p.body ->> 'aws_operation' END
+        FROM (
+            SELECT event_time, event_id, convert_from(event_json, 'UTF8')::json AS body FROM audit_events
+            WHERE position('"aws_'::bytea IN event_json) > 0
+        ) AS p
+        WHERE a.event_time = p.event_time AND a.event_id = p.event_id;
+        CREATE INDEX IF NOT EXISTS audit_events_service ON audit_events (aws_service, event_time, event_id);
+        CREATE INDEX IF NOT EXISTS audit_events_operation ON audit_events (aws_operation, event_time, event_id);
+        """,
     ];
 }

@@ -52,9 +52,11 @@ internal static class SqliteSchema
 
     /// <summary>
     /// In a new transaction (returned, for the caller to finish and commit): refuses a file whose user_version is newer
-    /// than <paramref name="version"/>, runs the idempotent <paramref name="createTables"/> and records the version.
+    /// than <paramref name="version"/>, runs the idempotent <paramref name="createTables"/>, then, for a file older than
+    /// <paramref name="version"/>, <paramref name="upgrade"/> (given the version found; 0 for a new file), and records the version.
     /// </summary>
-    public static SqliteTransaction Migrate(SqliteConnection connection, int version, string createTables, string what)
+    public static SqliteTransaction Migrate(
+        SqliteConnection connection, int version, string createTables, string what, Action<SqliteTransaction, long>? upgrade = null)
     {
         var transaction = connection.BeginTransaction();
         try
@@ -67,6 +69,11 @@ internal static class SqliteSchema
             }
 
             Execute(connection, createTables, transaction);
+            if (found < version)
+            {
+                upgrade?.Invoke(transaction, found);
+            }
+
             Execute(connection, $"PRAGMA user_version = {version};", transaction);
             return transaction;
         }
@@ -77,7 +84,7 @@ internal static class SqliteSchema
         }
     }
 
-    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -127,7 +127,12 @@ internal static class AuthRouteTable
         new("DELETE /v1/tokens/{name}", f => Send(HttpMethod.Delete, $"v1/tokens/{f.TokenToDelete}"), ApiCaller.Editor, 204, Administration),
 
         // Audit: reading by rule; reporting by components, each only its own event types.
-        new("GET /v1/events", _ => Get("v1/events"), ApiCaller.Editor, 200, Administration),
+        new("GET /v1/events", _ => Get("v1/events"), ApiCaller.Editor, 200,
+            [
+                .. Administration,
+                new(ApiCaller.Access, 403, "filtered by service and operation", _ => Get("v1/events?service=s3&operation=PutObject")),
+                new(ApiCaller.AppHost, 403, "filtered by service and operation", _ => Get("v1/events?service=s3&operation=PutObject")),
+            ]),
         new("POST /v1/events", _ => Events(EventTypes.AppSessionRequest), ApiCaller.AppHost, 204,
             [
                 new(ApiCaller.NoRoles, 403), new(ApiCaller.Access, 403), new(ApiCaller.AppCertificate, 403), new(ApiCaller.Editor, 403),

@@ -41,6 +41,30 @@ public sealed class AuditLogTests
     }
 
     [Fact]
+    public async Task ReportedEvents_ServiceAndOperation_AreSearchableColumns_ServiceLowercase_TheEventAsReported()
+    {
+        await using var auth = await AuthFixture.StartAsync();
+        var longOperation = new string('A', AwsAuditFilters.MaxOperationLength + 1);
+        var batch = Batch(
+            """{"event":"app.session.request","user":"sam","aws_service":"S3","aws_operation":"PutObject","s3_bucket":"b","s3_key":"k"}""",
+            """{"event":"app.session.request","user":"sam","aws_service":7,"aws_operation":["GetItem"]}""",
+            $$"""{"event":"app.session.request","user":"sam","aws_service":"sqs","aws_operation":"{{longOperation}}"}""");
+
+        await auth.Server.Audit.EmitReportedAsync(batch, "agent-1", App, CancellationToken.None);
+
+        var records = (await auth.AuditStore.SearchAsync(new AuditQuery { User = "sam", Order = AuditOrder.Ascending }, CancellationToken.None)).Records
+            .ToList();
+        var found = Assert.Single((await auth.Server.Audit.SearchAsync(new AuditQuery { Services = ["s3"], Operations = ["PutObject"] }, CancellationToken.None)).Events);
+        Assert.Equal(("S3", "b", "k"), (found.GetField("aws_service"), found.GetField("s3_bucket"), found.GetField("s3_key"))); // the event itself as reported
+        Assert.Equal(("s3", "PutObject"), (records.Single(r => r.Id == found.Id).Service, records.Single(r => r.Id == found.Id).Operation));
+        var odd = records.Where(r => r.Id != found.Id).ToList();
+        Assert.Contains(odd, r => (r.Service, r.Operation) == (null, null)); // not strings: not columns
+        var tooLong = Assert.Single(odd, r => r.Service == "sqs");
+        Assert.Null(tooLong.Operation); // longer than any filter may be: not searchable by operation, still recorded
+        Assert.Contains(longOperation, Encoding.UTF8.GetString(tooLong.Json.Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReportedEvents_ReusingAnId_CannotReplaceOrHideAnotherEvent()
     {
         await using var auth = await AuthFixture.StartAsync();

@@ -98,4 +98,74 @@ public sealed class TshAwsS3Tests : IClassFixture<AwsClusterFixture>
         Assert.Equal("14", result.Stdout.Trim());
         Assert.Equal("through Ferry\n", await File.ReadAllTextAsync(Path.Combine(home, "down.txt")));
     }
+
+    /// <summary>
+    /// tctl audit ls --service/--operation over real S3 calls: the filters run in auth's search, so --limit counts
+    /// matching events even when newer events of other operations come first, and Details name bucket and key.
+    /// </summary>
+    [Fact]
+    public async Task AuditLs_ServiceAndOperation_LimitCountsOnlyMatches_AndDetailsNameBucketAndKey()
+    {
+        await _aws.Cluster.AddUserAsync("olga", "access,aws-dynamodb-access,auditor", AwsCluster.Password);
+        (await _aws.Cluster.TctlLocalAsync(["users", "update", "olga", "--set-aws-role-arns=" + S3RoleArn])).EnsureSuccess("traits");
+        (await _aws.Cluster.LoginAsync("olga", AwsCluster.Password)).EnsureSuccess("tsh login");
+        (await _aws.Cluster.TshAsync("olga", ["apps", "login", "--aws-role", "ExampleTeleportS3Role", AwsCluster.AppName])).EnsureSuccess("tsh apps login");
+        (await _aws.TshAwsAsync("olga", "s3", "mb", "s3://ferry-audit-filter")).EnsureSuccess("tsh aws s3 mb");
+        var file = Path.Combine(_aws.Cluster.HomeOf("olga"), "small.txt");
+        await File.WriteAllTextAsync(file, "small\n");
+        for (var i = 0; i < 6; i++)
+        {
+            (await _aws.TshAwsAsync("olga", "s3", "cp", file, $"s3://ferry-audit-filter/k{i}.txt")).EnsureSuccess("tsh aws s3 cp " + i);
+        }
+
+        // Newer events of other operations: the newest five events are none of them PutObject.
+        for (var i = 0; i < 5; i++)
+        {
+            (await _aws.TshAwsAsync("olga", "s3", "ls", "--recursive", "s3://ferry-audit-filter")).EnsureSuccess("tsh aws s3 ls " + i);
+        }
+
+        await Until.TrueAsync(async () =>
+        {
+            var listed = (await _aws.Cluster.TctlAsAsync("olga", ["audit", "ls", "--since=10m", "--user=olga", "--operation=ListObjectsV2", "--format=json"])).EnsureSuccess("audit ls");
+            return JsonDocument.Parse(listed.Stdout).RootElement.GetArrayLength() >= 5;
+        }, "the audit events of the five listings");
+
+        var newest = (await _aws.Cluster.TctlAsAsync("olga", ["audit", "ls", "--since=10m", "--user=olga", "--limit=5", "--format=json"])).EnsureSuccess("audit ls");
+        Assert.DoesNotContain(JsonDocument.Parse(newest.Stdout).RootElement.EnumerateArray(), e => e.TryGetProperty("aws_operation", out var op) && op.GetString() == "PutObject");
+
+        var five = (await _aws.Cluster.TctlAsAsync("olga", ["audit", "ls", "--since=10m", "--user=olga", "--service=S3", "--operation=PutObject", "--limit=5", "--format=json"]))
+            .EnsureSuccess("audit ls --operation PutObject --limit 5");
+        var events = JsonDocument.Parse(five.Stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal(5, events.Count);
+        Assert.All(events, e => Assert.Equal(("s3", "PutObject", "ferry-audit-filter"),
+            (e.GetProperty("aws_service").GetString(), e.GetProperty("aws_operation").GetString(), e.GetProperty("s3_bucket").GetString())));
+        Assert.Equal(["k1.txt", "k2.txt", "k3.txt", "k4.txt", "k5.txt"], events.Select(e => e.GetProperty("s3_key").GetString()).Order());
+
+        // Text: the same five rows, Details leading with what was touched, and the hint that a sixth exists.
+        var text = (await _aws.Cluster.TctlAsAsync("olga", ["audit", "ls", "--since=10m", "--user=olga", "--service=s3", "--operation=PutObject", "--limit=5"]))
+            .EnsureSuccess("audit ls text");
+        var rows = text.Stdout.Split('\n').Where(line => line.Contains("aws_operation=PutObject", StringComparison.Ordinal)).ToList();
+        Assert.Equal(5, rows.Count);
+        Assert.All(rows, row => Assert.Matches(@"aws_service=s3 aws_operation=PutObject s3_bucket=ferry-audit-filter s3_key=k\d\.txt", row));
+        Assert.Contains("More events match than the 5 shown", text.Stderr);
+
+        // Service matches whatever its case; operation exactly.
+        var lower = (await _aws.Cluster.TctlAsAsync("olga", ["audit", "ls", "--since=10m", "--user=olga", "--operation=putobject", "--format=json"])).EnsureSuccess("audit ls putobject");
+        Assert.Equal(0, JsonDocument.Parse(lower.Stdout).RootElement.GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("--operation", "", "--operation is empty; give an AWS operation name such as PutObject")]
+    [InlineData("--service", " ", "--service is empty; give an AWS service name such as s3")]
+    [InlineData("--service", "s3/x", "--service \"s3/x\" is not an AWS service name")]
+    [InlineData("--operation", "Put Object", "--operation \"Put Object\" is not an AWS operation name")]
+    [InlineData("--operation=", null, "Required argument missing for option: '--operation'")] // the parser's own words
+    public async Task AuditLs_BadServiceOrOperation_SaysWhatIsWrong_AndFails(string flag, string? value, string expected)
+    {
+        var result = await _aws.Cluster.TctlLocalAsync(value is null ? ["audit", "ls", flag] : ["audit", "ls", flag, value]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal); // no stack trace
+    }
 }

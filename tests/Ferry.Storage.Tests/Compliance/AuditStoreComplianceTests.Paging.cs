@@ -41,6 +41,30 @@ public abstract partial class AuditStoreComplianceTests
         Assert.Equal(expected, read.Select(r => r.Id));
     }
 
+    [Theory]
+    [InlineData(AuditOrder.Descending)]
+    [InlineData(AuditOrder.Ascending)]
+    public async Task Paging_ByServiceAndOperation_FullPagesOfOnlyTheMatches_EachOnce(AuditOrder order)
+    {
+        // 120 events on 3 times, 28 of them s3 PutObject, interleaved with the rest: every full page must be
+        // filled from the matches alone, and pages start and end inside runs of equal times.
+        string[] operations = ["PutObject", "GetObject", "GetItem"];
+        var records = Enumerable.Range(0, 120)
+            .Select(i => AwsRecord($"e{i:D3}", T0.AddSeconds(i % 3), i % 3 == 2 ? "dynamodb" : "s3", operations[i / 3 % 3]))
+            .ToList();
+        await Store.AppendAsync(records, Ct);
+
+        var (read, pages) = await ReadAllAsync(new AuditQuery { Services = ["s3"], Operations = ["PutObject"], Limit = 5, Order = order });
+
+        var matching = records.Where(r => r.Service == "s3" && r.Operation == "PutObject");
+        var expected = order == AuditOrder.Descending
+            ? matching.OrderByDescending(r => r.Time).ThenByDescending(r => r.Id, StringComparer.Ordinal)
+            : matching.OrderBy(r => r.Time).ThenBy(r => r.Id, StringComparer.Ordinal);
+        Assert.Equal(expected.Select(r => r.Id), read.Select(r => r.Id));
+        Assert.Equal(28, read.Count);
+        Assert.Equal(6, pages); // 5 full pages and one of 3
+    }
+
     [Fact]
     public async Task Paging_EventsAppendedBetweenPages_NeverRepeatOrSkipAnEarlierEvent()
     {

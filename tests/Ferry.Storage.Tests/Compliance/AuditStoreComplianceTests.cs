@@ -173,6 +173,59 @@ public abstract partial class AuditStoreComplianceTests : StoreComplianceTests<I
         Assert.Equal(["match-2", "match"], await IdsAsync(query));
     }
 
+    [Fact]
+    public async Task Append_ServiceAndOperation_RoundTrip_AndStayNullWhenNotSet()
+    {
+        await Store.AppendAsync([AwsRecord("aws", T0, "s3", "PutObject"), Record("plain", T0)], Ct);
+
+        var records = (await Store.SearchAsync(new AuditQuery(), Ct)).Records;
+        Assert.Equal(("s3", "PutObject"), (records.Single(r => r.Id == "aws").Service, records.Single(r => r.Id == "aws").Operation));
+        Assert.Equal((null, null), (records.Single(r => r.Id == "plain").Service, records.Single(r => r.Id == "plain").Operation));
+    }
+
+    [Fact]
+    public async Task Search_Services_MatchesAnyOfThemExactly()
+    {
+        await Store.AppendAsync(
+        [
+            AwsRecord("1", T0, "s3", "PutObject"), AwsRecord("2", T0, "dynamodb", "GetItem"), AwsRecord("3", T0, "sqs", "SendMessage"),
+            AwsRecord("4", T0, "S3", "PutObject"), AwsRecord("5", T0, null, null), Record("6", T0),
+        ], Ct);
+
+        Assert.Equal(["1"], await IdsAsync(new AuditQuery { Services = ["s3"] }));
+        Assert.Equal(["3", "2"], await IdsAsync(new AuditQuery { Services = ["dynamodb", "sqs", "dynamodb"] }));
+        Assert.Empty(await IdsAsync(new AuditQuery { Services = ["lambda"] }));
+    }
+
+    [Fact]
+    public async Task Search_Operations_MatchExactly_CaseAndAll()
+    {
+        await Store.AppendAsync(
+        [
+            AwsRecord("1", T0, "s3", "PutObject"), AwsRecord("2", T0, "s3", "putobject"), AwsRecord("3", T0, "s3", "PutObjectAcl"),
+            AwsRecord("4", T0, "s3", "GetObject"), AwsRecord("5", T0, "s3", null),
+        ], Ct);
+
+        Assert.Equal(["1"], await IdsAsync(new AuditQuery { Operations = ["PutObject"] }));
+        Assert.Equal(["4", "1"], await IdsAsync(new AuditQuery { Operations = ["PutObject", "GetObject"] }));
+    }
+
+    [Fact]
+    public async Task Search_ServiceOperationTypeAndUser_MatchOnlyWhatAllAccept()
+    {
+        await Store.AppendAsync(
+        [
+            AwsRecord("match", T0, "s3", "PutObject"),
+            AwsRecord("other-service", T0, "dynamodb", "PutObject"),
+            AwsRecord("other-operation", T0, "s3", "GetObject"),
+            AwsRecord("other-user", T0, "s3", "PutObject", user: "bob"),
+            Record("other-type", T0, "app.session.dynamodb.request") with { Service = "s3", Operation = "PutObject" },
+        ], Ct);
+
+        var query = new AuditQuery { Types = ["app.session.request"], User = "alice", Services = ["s3"], Operations = ["PutObject"] };
+        Assert.Equal(["match"], await IdsAsync(query));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
@@ -224,6 +277,10 @@ public abstract partial class AuditStoreComplianceTests : StoreComplianceTests<I
         await AssertFailsAsync(ErrorKind.BadParameter, async () => await Store.SearchAsync(
             new AuditQuery { Types = Enumerable.Range(0, AuditQuery.MaxTypes + 1).Select(i => "t" + i).ToList() }, Ct));
         await AssertFailsAsync(ErrorKind.BadParameter, async () => await Store.SearchAsync(new AuditQuery { Order = (AuditOrder)7 }, Ct));
+        await AssertFailsAsync(ErrorKind.BadParameter, async () => await Store.SearchAsync(new AuditQuery { Services = ["s3", ""] }, Ct));
+        await AssertFailsAsync(ErrorKind.BadParameter, async () => await Store.SearchAsync(new AuditQuery { Operations = [""] }, Ct));
+        await AssertFailsAsync(ErrorKind.BadParameter, async () => await Store.SearchAsync(
+            new AuditQuery { Operations = Enumerable.Range(0, AuditQuery.MaxValues + 1).Select(i => "Op" + i).ToList() }, Ct));
     }
 
     [Fact]
@@ -234,6 +291,9 @@ public abstract partial class AuditStoreComplianceTests : StoreComplianceTests<I
 
         Assert.Empty(await IdsAsync(new AuditQuery { User = "x' OR 1=1 --" }));
         Assert.Equal(["1"], await IdsAsync(new AuditQuery { User = hostile, Types = [hostile] }));
+        await Store.AppendAsync([AwsRecord("2", T0, hostile, hostile)], Ct);
+        Assert.Empty(await IdsAsync(new AuditQuery { Operations = ["x' OR 1=1 --"] }));
+        Assert.Equal(["2"], await IdsAsync(new AuditQuery { Services = [hostile], Operations = [hostile] }));
     }
 
     protected static AuditRecord Record(string id, DateTimeOffset time, string type = "user.login", string? user = "alice", bool success = true, string? json = null) => new()
@@ -245,6 +305,10 @@ public abstract partial class AuditStoreComplianceTests : StoreComplianceTests<I
         Success = success,
         Json = Encoding.UTF8.GetBytes(json ?? $$"""{"uid":"{{id}}"}"""),
     };
+
+    /// <summary>An app request's record with its AWS service and operation (either may be null).</summary>
+    protected static AuditRecord AwsRecord(string id, DateTimeOffset time, string? service, string? operation, string? user = "alice") =>
+        Record(id, time, "app.session.request", user) with { Service = service, Operation = operation };
 
     /// <summary><paramref name="count"/> records at <paramref name="time"/>, ids r0000, r0001, ...</summary>
     protected static List<AuditRecord> Records(int count, DateTimeOffset time, string prefix = "r") =>

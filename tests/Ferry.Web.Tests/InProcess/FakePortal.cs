@@ -114,7 +114,8 @@ internal sealed class FakePortal : IWebPortal
 
     public Task<AuditEventsResponse> SearchEventsAsync(WebSession session, AuditSearch search, CancellationToken cancellationToken)
     {
-        Calls.Enqueue($"audit user={search.User} type={search.Type} since={(search.Since is null ? "none" : "set")} cursor={search.Cursor ?? "none"}");
+        Calls.Enqueue($"audit user={search.User} type={search.Type} since={(search.Since is null ? "none" : "set")} cursor={search.Cursor ?? "none"}"
+            + (search.Service is null && search.Operation is null ? "" : $" service={search.Service} operation={search.Operation}"));
         if (AuditFailure is { } failure)
         {
             return Task.FromException<AuditEventsResponse>(failure);

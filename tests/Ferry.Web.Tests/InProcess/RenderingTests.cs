@@ -154,6 +154,71 @@ public sealed partial class RenderingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Audit_ServiceAndOperation_ArePassed_KeptInTheFormAndAcrossPages_AndTheSummaryShowsOperationBucketAndKey()
+    {
+        const string cursor = "next-page";
+        _host.Portal.AuditPages[""] = new AuditEventsResponse
+        {
+            Events =
+            [
+                new AuditEvent { Type = "app.session.request", Code = "T2009I", Time = DateTimeOffset.UtcNow, Id = "put", User = "ann" }
+                    .Set("aws_service", "s3").Set("aws_operation", "PutObject").Set("s3_bucket", "ferry-bucket").Set("s3_key", "dir/report.csv"),
+            ],
+            NextCursor = cursor,
+        };
+        _host.Portal.AuditPages[cursor] = new AuditEventsResponse { Events = [], NextCursor = null };
+        var (cookie, _) = _host.SignedIn();
+
+        using var first = await _host.GetAsync("/web/audit?service=S3&operation=PutObject&since=7d", cookie);
+        var html = await first.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Contains("audit user= type= since=set cursor=none service=s3 operation=PutObject", _host.Portal.Calls); // the service as searched: lowercase
+        Assert.Contains("""name="service" type="text" value="s3" """, html);
+        Assert.Contains("""name="operation" type="text" value="PutObject" """, html);
+        foreach (var (name, value) in new[] { ("aws_service", "s3"), ("aws_operation", "PutObject"), ("s3_bucket", "ferry-bucket"), ("s3_key", "dir/report.csv") })
+        {
+            Assert.Contains($"""<span class="kv"><span class="k">{name}</span> <span class="v">{value}</span></span>""", html);
+        }
+
+        const string olderHref = "/web/audit?service=s3&amp;operation=PutObject&amp;since=7d&amp;cursor=next-page";
+        Assert.Contains($"""href="{olderHref}" rel="next" """, html);
+        using var second = await _host.GetAsync(System.Net.WebUtility.HtmlDecode(olderHref), cookie);
+        var secondHtml = await second.Content.ReadAsStringAsync();
+        Assert.Contains($"audit user= type= since=set cursor={cursor} service=s3 operation=PutObject", _host.Portal.Calls);
+        Assert.Contains("""href="/web/audit?service=s3&amp;operation=PutObject&amp;since=7d" data-testid="audit-newest">""", secondHtml);
+        Assert.Contains("""name="operation" type="text" value="PutObject" """, secondHtml);
+    }
+
+    [Fact]
+    public async Task Audit_EmptyServiceAndOperationFields_MatchEverything()
+    {
+        var (cookie, _) = _host.SignedIn();
+
+        using var response = await _host.GetAsync("/web/audit?user=&type=&service=&operation=+&since=24h", cookie);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("audit user= type= since=set cursor=none", _host.Portal.Calls);
+    }
+
+    [Theory]
+    [InlineData("operation=Put%20Object", "The operation field &quot;Put Object&quot; is not an AWS operation name")]
+    [InlineData("service=s3%2Fbucket", "The AWS service field &quot;s3/bucket&quot; is not an AWS service name")]
+    public async Task Audit_MalformedServiceOrOperation_Is400SayingWhatToFix_AndSearchesNothing(string query, string expected)
+    {
+        var (cookie, _) = _host.SignedIn();
+
+        using var response = await _host.GetAsync("/web/audit?since=24h&" + query, cookie);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, html);
+        Assert.Contains("such as", html);
+        Assert.Contains("href=\"/web/audit\"", html);
+        Assert.DoesNotContain(_host.Portal.Calls, c => c.StartsWith("audit", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Audit_OnePageOnly_HasNoPager()
     {
         _host.Portal.Events.Add(new AuditEvent { Type = "user.login", Code = "T1000I", Time = DateTimeOffset.UtcNow, Id = "1", User = "ann" });

@@ -242,6 +242,32 @@ internal sealed partial class ConsoleCluster : IAsyncDisposable
         return new TestUser(user, password, device);
     }
 
+    /// <summary>
+    /// The environment of a user's tsh (and the aws CLI it runs): a home of its own under the cluster's directory, and
+    /// none of the machine's AWS, proxy or CA settings (docs/testing.md §4.2).
+    /// </summary>
+    public Dictionary<string, string?> TshEnvironment(string homeName)
+    {
+        var home = Path.Combine(Directory, homeName);
+        System.IO.Directory.CreateDirectory(home);
+        var environment = new Dictionary<string, string?>
+        {
+            ["HOME"] = home, ["TELEPORT_HOME"] = Path.Combine(home, ".tsh"), ["TELEPORT_CONFIG_FILE"] = null, ["TELEPORT_PROXY"] = null, ["TELEPORT_USER"] = null,
+            ["AWS_DEFAULT_REGION"] = "us-east-1", ["AWS_PAGER"] = "", ["DISPLAY"] = null, ["WAYLAND_DISPLAY"] = null,
+        };
+        foreach (var name in new[]
+        {
+            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_CA_BUNDLE", "AWS_ENDPOINT_URL",
+            "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_STS", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy",
+            "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "CURL_CA_BUNDLE",
+        })
+        {
+            environment[name] = null;
+        }
+
+        return environment;
+    }
+
     public static HttpClient InsecureHttp() => new(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true, UseProxy = false });
 
     public async ValueTask DisposeAsync()

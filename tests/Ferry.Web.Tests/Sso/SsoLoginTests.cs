@@ -376,25 +376,5 @@ public sealed class SsoLoginTests(SsoFixture fixture) : IClassFixture<SsoFixture
         : array.EnumerateArray().Select(r => r.GetString()!).ToList();
 
     /// <summary>A user's shell on their laptop: own HOME and profile, no AWS or proxy settings from the machine.</summary>
-    private Dictionary<string, string?> UserEnvironment(string user)
-    {
-        var home = Path.Combine(Cluster.Directory, "home-sso-" + user);
-        Directory.CreateDirectory(home);
-        var environment = new Dictionary<string, string?>
-        {
-            ["HOME"] = home, ["TELEPORT_HOME"] = Path.Combine(home, ".tsh"), ["TELEPORT_CONFIG_FILE"] = null, ["TELEPORT_PROXY"] = null, ["TELEPORT_USER"] = null,
-            ["AWS_DEFAULT_REGION"] = "us-east-1", ["AWS_PAGER"] = "", ["DISPLAY"] = null, ["WAYLAND_DISPLAY"] = null,
-        };
-        foreach (var name in new[]
-        {
-            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_CA_BUNDLE", "AWS_ENDPOINT_URL",
-            "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_STS", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy",
-            "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "CURL_CA_BUNDLE",
-        })
-        {
-            environment[name] = null;
-        }
-
-        return environment;
-    }
+    private Dictionary<string, string?> UserEnvironment(string user) => Cluster.TshEnvironment("home-sso-" + user);
 }

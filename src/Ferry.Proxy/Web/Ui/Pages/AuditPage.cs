@@ -9,13 +9,20 @@ using Ferry.Proxy.WebSessions;
 namespace Ferry.Proxy.Web.Ui.Pages;
 
 /// <summary>
-/// The audit log: one page of events (newest first), filtered by user, type and time window, each with all its fields,
+/// The audit log: one page of events (newest first), filtered by user, type, AWS service and operation and time window, each with all its fields,
 /// and links to older events (the page's cursor, same filters) and back to the newest.
 /// </summary>
 internal static class AuditPage
 {
     /// <summary>The filters of the page; <see cref="Cursor"/> is set on every page after the first.</summary>
-    public sealed record Filters(string? User, string? Type, string Since, string? Cursor = null);
+    public sealed record Filters(string? User, string? Type, string Since, string? Cursor = null)
+    {
+        /// <summary>An AWS service (lowercase) or null for any.</summary>
+        public string? Service { get; init; }
+
+        /// <summary>An AWS operation or null for any.</summary>
+        public string? Operation { get; init; }
+    }
 
     /// <summary>The time windows offered, as (query value, label, length); "all" has no lower bound.</summary>
     public static readonly IReadOnlyList<(string Value, string Label, TimeSpan? Window)> Windows =
@@ -33,7 +40,8 @@ internal static class AuditPage
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Fields worth a glance in the table; every field is in the expandable JSON.</summary>
-    private static readonly string[] SummaryFields = ["app_name", "aws_role_arn", "name", "target", "aws_service", "status_code", "remote_addr", "login"];
+    private static readonly string[] SummaryFields =
+        ["app_name", "aws_role_arn", "name", "target", "aws_service", "aws_operation", "s3_bucket", "s3_key", "status_code", "remote_addr", "login"];
 
     public static Markup Render(Layout layout, WebSession session, Filters filters, IReadOnlyList<string> types, AuditEventsResponse page, int limit)
     {
@@ -57,6 +65,14 @@ internal static class AuditPage
                   <option value="">All events</option>
                   {types.Select(t => Option(t, t, t == filters.Type))}
                 </select>
+              </div>
+              <div class="field">
+                <label for="f-service">AWS service</label>
+                <input id="f-service" name="service" type="text" value="{filters.Service}" placeholder="any, e.g. s3" autocomplete="off" spellcheck="false">
+              </div>
+              <div class="field">
+                <label for="f-operation">Operation</label>
+                <input id="f-operation" name="operation" type="text" value="{filters.Operation}" placeholder="any, e.g. PutObject" autocomplete="off" spellcheck="false">
               </div>
               <div class="field">
                 <label for="f-since">Time</label>
@@ -143,6 +159,16 @@ internal static class AuditPage
             query.Add("type=" + Uri.EscapeDataString(filters.Type));
         }
 
+        if (filters.Service is not null)
+        {
+            query.Add("service=" + Uri.EscapeDataString(filters.Service));
+        }
+
+        if (filters.Operation is not null)
+        {
+            query.Add("operation=" + Uri.EscapeDataString(filters.Operation));
+        }
+
         query.Add("since=" + Uri.EscapeDataString(filters.Since));
         if (cursor is not null)
         {
@@ -159,7 +185,7 @@ internal static class AuditPage
     private static Markup NoEvents() => Markup.Trusted("""
         <div class="panel empty-state" data-testid="audit-empty">
           <h2>No events</h2>
-          <p class="muted">Nothing matches these filters. Widen the time window or clear the user and type.</p>
+          <p class="muted">Nothing matches these filters. Widen the time window or clear the user, type, service and operation.</p>
         </div>
         """);
 
