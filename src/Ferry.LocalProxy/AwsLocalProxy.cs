@@ -80,7 +80,7 @@ public sealed class AwsLocalProxy : IAsyncDisposable
         var requestBase = _requestBase = (usesOwnTls ? $"http://{upstream.Authority}" : $"{upstream.Scheme}://{upstream.Authority}") + upstream.AbsolutePath.TrimEnd('/');
         var forwarder = new UpstreamForwarder(_invoker, requestBase, upstream.Authority, _options.UpstreamHttpVersion,
             setForwardedHost: _options.Mode == AwsLocalProxyMode.HttpsProxy, _logger);
-        var requests = new AwsRequestHandler(_options.LocalCredentials, new SigV4Verifier(_options.TimeProvider), forwarder, _options.MaxRequestBodySize, _logger);
+        var requests = new AwsRequestHandler(_options.LocalCredentials, new SigV4Verifier(_options.TimeProvider), forwarder, _options.MaxRequestBodySize, _logger, _options.TimeProvider);
         var tls = new TlsOptionsCache(_options.Ca);
         var connect = new ConnectHandler(new TunnelDialer(_options.SystemProxy, _options.TunnelConnectTimeout), _logger);
         _connect = connect;

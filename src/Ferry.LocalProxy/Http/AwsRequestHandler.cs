@@ -1,5 +1,6 @@
 using Ferry.Aws;
 using Ferry.Aws.Errors;
+using Ferry.Aws.SigV2;
 using Ferry.Aws.SigV4;
 using Ferry.Aws.SigV4.Streaming;
 using Microsoft.AspNetCore.Http;
@@ -29,9 +30,11 @@ internal sealed class AwsRequestHandler
     private readonly UpstreamForwarder _forwarder;
     private readonly long _maxBodySize;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
-    public AwsRequestHandler(AwsCredentials credentials, SigV4Verifier verifier, UpstreamForwarder forwarder, long maxBodySize, ILogger logger)
+    public AwsRequestHandler(AwsCredentials credentials, SigV4Verifier verifier, UpstreamForwarder forwarder, long maxBodySize, ILogger logger, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _credentials = credentials;
         _verifier = verifier;
         _forwarder = forwarder;
@@ -56,6 +59,12 @@ internal sealed class AwsRequestHandler
         if (SigV4a.IsUsedBy(request.Headers.Authorization.ToString(), query, request.Headers[SigV4Constants.AmzContentSha256Header].ToString()))
         {
             await RefuseSigV4aAsync(context, host, query);
+            return;
+        }
+
+        if (request.Headers.Authorization.Count == 0 && SigV2PresignedUrl.IsPresent(query) && !SigV4QueryParameters.ClaimsSignature(query!))
+        {
+            await HandleSigV2PresignedAsync(context, host, path, query!);
             return;
         }
 
@@ -162,6 +171,47 @@ internal sealed class AwsRequestHandler
             content.Headers.ContentLength = request.ContentLength; // the framing is kept byte for byte; S3 wants the length
             await _forwarder.ForwardAsync(context, originTarget, host, content, hasBody: false); // the forwarder sends it when the client framed one
         }
+    }
+
+    /// <summary>
+    /// An S3 URL presigned with SigV2 (boto3's default): verified here with the throwaway key, then sent on as what
+    /// every later hop reads, a SigV4 request signed with the same key (header form, UNSIGNED-PAYLOAD) without the
+    /// SigV2 parameters. The region comes from the host (us-east-1 for the global endpoint and for endpoint-URL mode).
+    /// </summary>
+    private async Task HandleSigV2PresignedAsync(HttpContext context, string host, string path, string query)
+    {
+        var request = context.Request;
+        var headers = new List<KeyValuePair<string, string>>();
+        foreach (var (name, values) in request.Headers)
+        {
+            foreach (var value in values)
+            {
+                headers.Add(new(name, value ?? string.Empty));
+            }
+        }
+
+        if (!SigV2PresignedUrl.TryVerify(request.Method, host, path, query, headers, _credentials, _time.GetUtcNow(), out var operationQuery, out var reason))
+        {
+            Forbid(context, host, reason.Contains("expired", StringComparison.Ordinal) ? SigV4VerificationStatus.Expired : SigV4VerificationStatus.SignatureMismatch, reason);
+            return;
+        }
+
+        var toSign = headers.Where(h => h.Key.StartsWith("x-amz-", StringComparison.OrdinalIgnoreCase)
+                || h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Content-MD5", StringComparison.OrdinalIgnoreCase))
+            .Append(new(SigV4Constants.AmzContentSha256Header, SigV4Constants.UnsignedPayload)).ToList();
+        var signed = new SigV4Resigner(_time).Resign(new SigV4Request(request.Method, host, path, operationQuery, toSign), SigV4Payload.Unsigned,
+            [.. toSign.Select(h => h.Key.ToLowerInvariant()), "host"], SigV2PresignedUrl.RegionOf(host), "s3", _credentials);
+        foreach (var (name, value) in signed.Headers)
+        {
+            if (!name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            {
+                request.Headers[name] = value;
+            }
+        }
+
+        var content = new StreamContent(request.Body);
+        content.Headers.ContentLength = request.ContentLength;
+        await _forwarder.ForwardAsync(context, operationQuery.Length == 0 ? path : path + "?" + operationQuery, host, content, hasBody: false);
     }
 
     /// <summary>X-Amz-Decoded-Content-Length when sent (S3 requires it; the chunks must add up to it).</summary>

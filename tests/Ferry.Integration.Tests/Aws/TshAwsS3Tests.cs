@@ -67,9 +67,12 @@ public sealed class TshAwsS3Tests : IClassFixture<AwsClusterFixture>
         Assert.Equal(("s3", "ferry-s3-test", "dir/big.bin"), (upload.GetProperty("aws_service").GetString(), upload.GetProperty("s3_bucket").GetString(), upload.GetProperty("s3_key").GetString()));
     }
 
-    /// <summary>boto3 through <c>tsh proxy aws</c>: create_bucket, upload_file, download_file (virtual-hosted, as boto3 addresses them).</summary>
+    /// <summary>
+    /// boto3 through <c>tsh proxy aws</c>: create_bucket, upload_file, download_file (virtual-hosted, as boto3 addresses
+    /// them), and generate_presigned_url in SigV2 (its default) and SigV4, used by another HTTP client; expired ones refused locally.
+    /// </summary>
     [Fact]
-    public async Task Boto3_UploadFileAndDownloadFile_ThroughTshProxyAws()
+    public async Task Boto3_UploadFileDownloadFileAndPresignedUrls_ThroughTshProxyAws()
     {
         await _aws.Cluster.AddUserAsync("sasha", "access,aws-dynamodb-access", AwsCluster.Password);
         (await _aws.Cluster.TctlLocalAsync(["users", "update", "sasha", "--set-aws-role-arns=" + S3RoleArn])).EnsureSuccess("traits");
@@ -91,12 +94,42 @@ public sealed class TshAwsS3Tests : IClassFixture<AwsClusterFixture>
             s3.upload_file(sys.argv[1], "ferry-boto3", "up.txt")
             s3.download_file("ferry-boto3", "up.txt", sys.argv[2])
             print(s3.head_object(Bucket="ferry-boto3", Key="up.txt")["ContentLength"])
+            import os, ssl, urllib.request
+            from botocore.config import Config
+            # Presigned URLs, SigV2 (boto3's default for S3) and SigV4; any HTTP client with the proxy settings may use
+            # them (urllib reads HTTPS_PROXY itself).
+            v4 = boto3.client("s3", region_name="us-east-1", config=Config(signature_version="s3v4"))
+            for client in (s3, v4):
+                url = client.generate_presigned_url("get_object", Params={"Bucket": "ferry-boto3", "Key": "up.txt"}, ExpiresIn=300)
+                with urllib.request.urlopen(url, context=ssl.create_default_context(cafile=os.environ["AWS_CA_BUNDLE"]), timeout=30) as got:
+                    print(got.status, repr(got.read().decode()))
             """;
         var result = await Run.CommandAsync("python3", ["-c", Script, Path.Combine(home, "up.txt"), Path.Combine(home, "down.txt")], environment);
 
-        result.EnsureSuccess("boto3 through tsh proxy aws");
-        Assert.Equal("14", result.Stdout.Trim());
+        result.EnsureSuccess("boto3 through tsh proxy aws\n" + proxy.Output);
+        Assert.Equal(["14", "200 'through Ferry\\n'", "200 'through Ferry\\n'"], result.Stdout.Trim().Split('\n'));
         Assert.Equal("through Ferry\n", await File.ReadAllTextAsync(Path.Combine(home, "down.txt")));
+
+        // Expired URLs of either kind stop at the local proxy: moto sees nothing of them.
+        const string Expired = """
+            import os, ssl, time, urllib.request, urllib.error, boto3
+            from botocore.config import Config
+            urls = [boto3.client("s3", region_name="us-east-1", config=Config(signature_version=v)).generate_presigned_url(
+                "get_object", Params={"Bucket": "ferry-boto3", "Key": "up.txt"}, ExpiresIn=1) for v in ("s3", "s3v4")]
+            time.sleep(2.5)  # the condition under test is the clock: both URLs are past their expiry now
+            for url in urls:
+                try:
+                    urllib.request.urlopen(url, context=ssl.create_default_context(cafile=os.environ["AWS_CA_BUNDLE"]), timeout=30)
+                    print("accepted")
+                except urllib.error.HTTPError as e:
+                    print(e.code)
+            """;
+        var before = _aws.Sandbox.RequestCount();
+        var expired = (await Run.CommandAsync("python3", ["-c", Expired], environment)).EnsureSuccess("expired presigned URLs");
+        Assert.Equal(["403", "403"], expired.Stdout.Trim().Split('\n'));
+        Assert.Equal(before, _aws.Sandbox.RequestCount());
+        Assert.Contains("the presigned URL expired at", proxy.Output, StringComparison.Ordinal); // SigV2
+        Assert.Contains("the presigned request expired at", proxy.Output, StringComparison.Ordinal); // SigV4
     }
 
     /// <summary>
