@@ -44,6 +44,8 @@ node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.ex
   || { echo "ERROR: the test IdPs need Node.js 20.18 or later; found $(node --version)" >&2; exit 1; }
 log "Installing the test IdPs' npm packages"
 npm ci --prefix tests/Ferry.Web.Tests/Sso/Idp --no-audit --no-fund --loglevel=error >/dev/null
+log "Installing the AWS SDK for JavaScript the S3 tests drive"
+npm ci --prefix tests/Ferry.Integration.Tests/Aws/JsSdk --no-audit --no-fund --loglevel=error >/dev/null
 
 log "Building (Release)"
 dotnet build Ferry.slnx -c Release -nologo -clp:ErrorsOnly
