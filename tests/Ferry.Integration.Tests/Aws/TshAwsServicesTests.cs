@@ -22,17 +22,6 @@ public sealed class TshAwsServicesTests : IClassFixture<AwsClusterFixture>
         _aws = fixture.Aws;
     }
 
-    /// <summary>One aws CLI in one local-proxy mode.</summary>
-    private sealed record Way(string Name, string Cli, bool EndpointUrl);
-
-    private static readonly Way[] Ways =
-    [
-        new("v1-proxy", "v1", EndpointUrl: false),
-        new("v1-endpoint", "v1", EndpointUrl: true),
-        new("v2-proxy", "v2", EndpointUrl: false),
-        new("v2-endpoint", "v2", EndpointUrl: true),
-    ];
-
     [Fact]
     public async Task Sqs_CreateQueue_SendMessage_ReceiveMessage_DeleteQueue_BothClisBothModes()
     {
@@ -40,20 +29,20 @@ public sealed class TshAwsServicesTests : IClassFixture<AwsClusterFixture>
         await LogInWithTheServicesRoleAsync(User);
         try
         {
-            foreach (var way in Ways)
+            foreach (var way in AwsCliWay.All)
             {
                 var queue = "ferry-" + way.Name;
-                var created = (await TshAwsAsync(User, way, "sqs", "create-queue", "--queue-name", queue)).EnsureSuccess($"{way.Name}: sqs create-queue");
+                var created = (await way.TshAwsAsync(_aws, User, "sqs", "create-queue", "--queue-name", queue)).EnsureSuccess($"{way.Name}: sqs create-queue");
                 var url = Json(created).GetProperty("QueueUrl").GetString()!;
                 Assert.EndsWith("/123456789000/" + queue, url);
 
                 var body = "hello from " + way.Name;
-                (await TshAwsAsync(User, way, "sqs", "send-message", "--queue-url", url, "--message-body", body)).EnsureSuccess($"{way.Name}: sqs send-message");
-                var received = (await TshAwsAsync(User, way, "sqs", "receive-message", "--queue-url", url, "--max-number-of-messages", "1")).EnsureSuccess($"{way.Name}: sqs receive-message");
+                (await way.TshAwsAsync(_aws, User, "sqs", "send-message", "--queue-url", url, "--message-body", body)).EnsureSuccess($"{way.Name}: sqs send-message");
+                var received = (await way.TshAwsAsync(_aws, User, "sqs", "receive-message", "--queue-url", url, "--max-number-of-messages", "1")).EnsureSuccess($"{way.Name}: sqs receive-message");
                 var message = Assert.Single(Json(received).GetProperty("Messages").EnumerateArray());
                 Assert.Equal(body, message.GetProperty("Body").GetString());
 
-                (await TshAwsAsync(User, way, "sqs", "delete-queue", "--queue-url", url)).EnsureSuccess($"{way.Name}: sqs delete-queue");
+                (await way.TshAwsAsync(_aws, User, "sqs", "delete-queue", "--queue-url", url)).EnsureSuccess($"{way.Name}: sqs delete-queue");
             }
 
             // CLI v1 (botocore 1.43) speaks SQS's JSON protocol (X-Amz-Target AmazonSQS.SendMessage); v2.9 the query
@@ -75,9 +64,9 @@ public sealed class TshAwsServicesTests : IClassFixture<AwsClusterFixture>
         await LogInWithTheServicesRoleAsync(User);
         try
         {
-            foreach (var way in Ways)
+            foreach (var way in AwsCliWay.All)
             {
-                var identity = (await TshAwsAsync(User, way, "sts", "get-caller-identity")).EnsureSuccess($"{way.Name}: sts get-caller-identity");
+                var identity = (await way.TshAwsAsync(_aws, User, "sts", "get-caller-identity")).EnsureSuccess($"{way.Name}: sts get-caller-identity");
                 Assert.Equal($"arn:aws:sts::123456789000:assumed-role/{ServicesRole}/{User}", Json(identity).GetProperty("Arn").GetString());
             }
 
@@ -98,9 +87,9 @@ public sealed class TshAwsServicesTests : IClassFixture<AwsClusterFixture>
         var home = _aws.Cluster.HomeOf(User);
         try
         {
-            foreach (var way in Ways)
+            foreach (var way in AwsCliWay.All)
             {
-                var keyId = (await TshAwsAsync(User, way, "kms", "create-key", "--description", "ferry " + way.Name, "--query", "KeyMetadata.KeyId", "--output", "text"))
+                var keyId = (await way.TshAwsAsync(_aws, User, "kms", "create-key", "--description", "ferry " + way.Name, "--query", "KeyMetadata.KeyId", "--output", "text"))
                     .EnsureSuccess($"{way.Name}: kms create-key").Stdout.Trim();
                 Assert.Matches("^[0-9a-f-]{36}$", keyId);
 
@@ -108,13 +97,13 @@ public sealed class TshAwsServicesTests : IClassFixture<AwsClusterFixture>
                 var plaintext = "secret of " + way.Name;
                 var plainPath = Path.Combine(home, way.Name + ".plain");
                 await File.WriteAllTextAsync(plainPath, plaintext);
-                var cipher = (await TshAwsAsync(User, way, "kms", "encrypt", "--key-id", keyId, "--plaintext", "fileb://" + plainPath, "--query", "CiphertextBlob", "--output", "text"))
+                var cipher = (await way.TshAwsAsync(_aws, User, "kms", "encrypt", "--key-id", keyId, "--plaintext", "fileb://" + plainPath, "--query", "CiphertextBlob", "--output", "text"))
                     .EnsureSuccess($"{way.Name}: kms encrypt").Stdout.Trim();
                 var cipherPath = Path.Combine(home, way.Name + ".cipher");
                 await File.WriteAllBytesAsync(cipherPath, Convert.FromBase64String(cipher));
                 Assert.DoesNotContain(plaintext, Encoding.UTF8.GetString(Convert.FromBase64String(cipher)));
 
-                var decrypted = (await TshAwsAsync(User, way, "kms", "decrypt", "--ciphertext-blob", "fileb://" + cipherPath, "--query", "Plaintext", "--output", "text"))
+                var decrypted = (await way.TshAwsAsync(_aws, User, "kms", "decrypt", "--ciphertext-blob", "fileb://" + cipherPath, "--query", "Plaintext", "--output", "text"))
                     .EnsureSuccess($"{way.Name}: kms decrypt").Stdout.Trim();
                 Assert.Equal(plaintext, Encoding.UTF8.GetString(Convert.FromBase64String(decrypted)));
             }
@@ -135,19 +124,19 @@ public sealed class TshAwsServicesTests : IClassFixture<AwsClusterFixture>
         await LogInWithTheServicesRoleAsync(User);
         try
         {
-            foreach (var way in Ways)
+            foreach (var way in AwsCliWay.All)
             {
                 var name = "ferry/" + way.Name;
                 var value = "s3cr3t value of " + way.Name + " \"quoted\"";
-                var created = (await TshAwsAsync(User, way, "secretsmanager", "create-secret", "--name", name, "--secret-string", value)).EnsureSuccess($"{way.Name}: create-secret");
+                var created = (await way.TshAwsAsync(_aws, User, "secretsmanager", "create-secret", "--name", name, "--secret-string", value)).EnsureSuccess($"{way.Name}: create-secret");
                 Assert.Equal(name, Json(created).GetProperty("Name").GetString());
 
-                var got = (await TshAwsAsync(User, way, "secretsmanager", "get-secret-value", "--secret-id", name)).EnsureSuccess($"{way.Name}: get-secret-value");
+                var got = (await way.TshAwsAsync(_aws, User, "secretsmanager", "get-secret-value", "--secret-id", name)).EnsureSuccess($"{way.Name}: get-secret-value");
                 Assert.Equal(value, Json(got).GetProperty("SecretString").GetString());
 
-                var deleted = (await TshAwsAsync(User, way, "secretsmanager", "delete-secret", "--secret-id", name, "--force-delete-without-recovery")).EnsureSuccess($"{way.Name}: delete-secret");
+                var deleted = (await way.TshAwsAsync(_aws, User, "secretsmanager", "delete-secret", "--secret-id", name, "--force-delete-without-recovery")).EnsureSuccess($"{way.Name}: delete-secret");
                 Assert.Equal(name, Json(deleted).GetProperty("Name").GetString());
-                var gone = await TshAwsAsync(User, way, "secretsmanager", "get-secret-value", "--secret-id", name);
+                var gone = await way.TshAwsAsync(_aws, User, "secretsmanager", "get-secret-value", "--secret-id", name);
                 Assert.NotEqual(0, gone.ExitCode);
                 Assert.Contains("ResourceNotFoundException", gone.Stderr);
             }
@@ -190,32 +179,32 @@ public sealed class TshAwsServicesTests : IClassFixture<AwsClusterFixture>
             Assert.NotEqual(0, direct.ExitCode);
             Assert.Contains("SignatureDoesNotMatch", direct.Stderr);
 
-            foreach (var way in Ways)
+            foreach (var way in AwsCliWay.All)
             {
                 // The execution role must exist in moto; the services role does (it is not assumed by anything here).
-                var created = (await TshAwsAsync(User, way, "lambda", "create-function", "--function-name", "ferry-fn-" + way.Name, "--runtime", "python3.11",
+                var created = (await way.TshAwsAsync(_aws, User, "lambda", "create-function", "--function-name", "ferry-fn-" + way.Name, "--runtime", "python3.11",
                     "--handler", "handler.handler", "--role", ServicesRoleArn, "--zip-file", "fileb://" + zip)).EnsureSuccess($"{way.Name}: lambda create-function");
                 Assert.Equal("arn:aws:lambda:us-east-1:123456789000:function:ferry-fn-" + way.Name, Json(created).GetProperty("FunctionArn").GetString());
 
-                var invoked = await TshAwsAsync(User, way, "lambda", "invoke", "--function-name", "ferry-missing-" + way.Name,
+                var invoked = await way.TshAwsAsync(_aws, User, "lambda", "invoke", "--function-name", "ferry-missing-" + way.Name,
                     "--payload", "fileb://" + Path.Combine(home, "payload.json"), Path.Combine(home, way.Name + ".out"));
                 Assert.NotEqual(0, invoked.ExitCode);
                 Assert.Contains("ResourceNotFoundException", invoked.Stderr);
                 Assert.Contains("Invoke operation", invoked.Stderr);
 
-                var listed = await TshAwsAsync(User, way, "lambda", "list-functions");
+                var listed = await way.TshAwsAsync(_aws, User, "lambda", "list-functions");
                 Assert.NotEqual(0, listed.ExitCode);
                 Assert.Contains("SignatureDoesNotMatch", listed.Stderr); // moto's quirk, as in the control above
                 Assert.Contains("ListFunctions operation", listed.Stderr);
 
-                var got = await TshAwsAsync(User, way, "lambda", "get-function", "--function-name", "ferry-missing-" + way.Name);
+                var got = await way.TshAwsAsync(_aws, User, "lambda", "get-function", "--function-name", "ferry-missing-" + way.Name);
                 Assert.NotEqual(0, got.ExitCode);
                 Assert.Contains("SignatureDoesNotMatch", got.Stderr);
             }
 
             var events = await AuditAsync(User, ("CreateFunction", 4), ("Invoke", 4), ("ListFunctions", 4), ("GetFunction", 4));
             Assert.All(events.Where(e => Operation(e) == "CreateFunction"), e => Assert.Equal(("lambda", 201), (e.GetProperty("aws_service").GetString(), e.GetProperty("status_code").GetInt32())));
-            foreach (var way in Ways)
+            foreach (var way in AwsCliWay.All)
             {
                 var invoke = Assert.Single(events, e => Operation(e) == "Invoke" && e.GetProperty("lambda_function").GetString() == "ferry-missing-" + way.Name);
                 Assert.Equal(("lambda", 404), (invoke.GetProperty("aws_service").GetString(), invoke.GetProperty("status_code").GetInt32()));
@@ -242,9 +231,9 @@ public sealed class TshAwsServicesTests : IClassFixture<AwsClusterFixture>
         await LogInWithTheServicesRoleAsync(User);
         try
         {
-            foreach (var way in Ways)
+            foreach (var way in AwsCliWay.All)
             {
-                var result = await TshAwsAsync(User, way, "dynamodb", "list-tables");
+                var result = await way.TshAwsAsync(_aws, User, "dynamodb", "list-tables");
                 Assert.Equal(way.Cli == "v1" ? 255 : 254, result.ExitCode); // each CLI's own code for a service error
                 Assert.Contains("AccessDenied", result.Stderr);
                 Assert.Contains($"assumed-role/{ServicesRole}/{User} is not authorized to perform: dynamodb:ListTables", result.Stderr);
@@ -266,36 +255,7 @@ public sealed class TshAwsServicesTests : IClassFixture<AwsClusterFixture>
         (await _aws.Cluster.LoginAsync(user, AwsCluster.Password)).EnsureSuccess("tsh login");
         (await _aws.Cluster.TshAsync(user, ["apps", "login", "--aws-role", ServicesRole, AwsCluster.AppName])).EnsureSuccess("tsh apps login");
 
-        // Which aws tsh runs is whichever PATH finds first; prove each way runs the CLI it is named after.
-        foreach (var cli in new[] { "v1", "v2" })
-        {
-            var version = (await TshAwsAsync(user, new Way(cli, cli, EndpointUrl: false), "--version")).EnsureSuccess("aws --version");
-            Assert.StartsWith(cli == "v1" ? "aws-cli/1." : "aws-cli/2.", (version.Stdout + version.Stderr).Trim());
-        }
-    }
-
-    /// <summary><c>tsh aws [-e] ARGS</c> with the user's environment and a PATH whose <c>aws</c> is the way's CLI.</summary>
-    private Task<ProcessResult> TshAwsAsync(string user, Way way, params string[] args)
-    {
-        var environment = _aws.Cluster.Environment(user);
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
-        environment["PATH"] = way.Cli == "v2" ? V2Directory(user) + ":" + path : path;
-        string[] tshArgs = way.EndpointUrl ? ["aws", "-e", .. args] : ["aws", .. args];
-        return Run.CommandAsync(Binaries.Tsh, tshArgs, environment, workingDirectory: _aws.Cluster.HomeOf(user));
-    }
-
-    /// <summary>A directory whose <c>aws</c> is Debian's CLI v2 (/usr/bin/aws is also on PATH, after pyenv's v1 shim).</summary>
-    private string V2Directory(string user)
-    {
-        Assert.True(File.Exists("/usr/bin/aws"), "Debian's aws CLI v2 is required at /usr/bin/aws (apt-get install awscli; scripts/test.sh installs it)");
-        var directory = Path.Combine(_aws.Cluster.HomeOf(user), "aws-v2-bin");
-        if (!File.Exists(Path.Combine(directory, "aws")))
-        {
-            Directory.CreateDirectory(directory);
-            File.CreateSymbolicLink(Path.Combine(directory, "aws"), "/usr/bin/aws");
-        }
-
-        return directory;
+        await AwsCliWay.AssertBothClisAsync(_aws, user);
     }
 
     /// <summary>The aws CLI straight at moto with the agent's own IAM user keys (its environment file), no Ferry.</summary>
