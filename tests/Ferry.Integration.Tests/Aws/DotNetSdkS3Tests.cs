@@ -88,4 +88,53 @@ public sealed class DotNetSdkS3Tests : IClassFixture<AwsClusterFixture>
         Assert.Equal(["plain.bin", "with-crc.bin"], uploads.Select(e => e.GetProperty("s3_key").GetString()).Order());
         Assert.All(uploads, e => Assert.Equal((bucket, "200"), (e.GetProperty("s3_bucket").GetString(), e.GetProperty("status_code").ToString())));
     }
+
+    /// <summary>
+    /// A man in the middle between the SDK and the local proxy changes one byte of a chunk-signed upload: in the first
+    /// chunk's data, in its size, or in a chunk near the end. Each is refused by the local proxy (the log names the
+    /// chunk); for the first two nothing reaches moto, and no object is ever stored.
+    /// </summary>
+    [Fact]
+    public async Task TamperedChunkSignedUploads_AreRefusedAtTheLocalProxy_AndNoObjectIsStored()
+    {
+        const string user = "nell";
+        await _aws.Cluster.AddUserAsync(user, "access,aws-dynamodb-access", AwsCluster.Password);
+        (await _aws.Cluster.TctlLocalAsync(["users", "update", user, "--set-aws-role-arns=" + S3RoleArn])).EnsureSuccess("traits");
+        (await _aws.Cluster.LoginAsync(user, AwsCluster.Password)).EnsureSuccess("tsh login");
+        (await _aws.Cluster.TshAsync(user, ["apps", "login", "--aws-role", "ExampleTeleportS3Role", AwsCluster.AppName])).EnsureSuccess("tsh apps login");
+        var port = FreePort.Next();
+        await using var proxy = await TshProxyProcess.StartAsync(_aws.Cluster.Environment(user), _aws.Cluster.HomeOf(user), "--endpoint-url", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var localCa = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(proxy.Settings["AWS_CA_BUNDLE"]));
+        var http = new TrustingHttpClientFactory(localCa);
+        using var client = new AmazonS3Client(new BasicAWSCredentials(proxy.Settings["AWS_ACCESS_KEY_ID"], proxy.Settings["AWS_SECRET_ACCESS_KEY"]), new AmazonS3Config
+        {
+            ServiceURL = $"https://localhost:{port}", AuthenticationRegion = "us-east-1", ForcePathStyle = true, HttpClientFactory = http,
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED, MaxErrorRetry = 0,
+        });
+        const string bucket = "ferry-dotnet-tampered";
+        await client.PutBucketAsync(bucket);
+        var original = RandomNumberGenerator.GetBytes(1024 * 1024);
+
+        // The body starts "14000;chunk-signature=…" (81,920-byte chunks): offset 0 is the size, 200 the first chunk's data.
+        foreach (var (what, offset, reachesMoto) in new[] { ("first chunk's data", 200L, false), ("first chunk's size", 0L, false), ("a chunk near the end", 1_000_000L, true) })
+        {
+            var before = _aws.Sandbox.RequestCount();
+            http.TamperPut = (offset, 0x01);
+            var refused = await Record.ExceptionAsync(() => client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "tampered.bin", InputStream = new MemoryStream(original) }));
+            http.TamperPut = null;
+            Assert.True(refused is not null, $"{what}: the tampered upload was accepted");
+            if (!reachesMoto)
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Forbidden, Assert.IsType<AmazonS3Exception>(refused).StatusCode);
+                Assert.Equal(before, _aws.Sandbox.RequestCount());
+            }
+
+            var missing = await Assert.ThrowsAsync<AmazonS3Exception>(() => client.GetObjectMetadataAsync(bucket, "tampered.bin"));
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
+        Assert.Contains("chunk 1: its chunk signature does not match", proxy.Output, StringComparison.Ordinal);
+        Assert.Contains("does not match the data sent", proxy.Output, StringComparison.Ordinal);
+        Assert.Matches(@"chunk 1[0-9]: its chunk signature does not match", proxy.Output);
+    }
 }

@@ -12,6 +12,9 @@ namespace Ferry.Integration.Tests.Infrastructure;
 /// </summary>
 internal sealed class TrustingHttpClientFactory(X509Certificate2 ca, Uri? proxy = null) : HttpClientFactory
 {
+    /// <summary>When set, the body of each PUT is changed at (offset, XOR mask) on its way out: a man in the middle of the client.</summary>
+    public (long Offset, byte Mask)? TamperPut { get; set; }
+
     /// <summary>(method, path, X-Amz-Content-Sha256) of every request the SDK sent.</summary>
     public ConcurrentQueue<(string Method, string Path, string? PayloadHash)> Sent { get; } = new();
 
@@ -26,20 +29,81 @@ internal sealed class TrustingHttpClientFactory(X509Certificate2 ca, Uri? proxy 
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             return certificate is not null && chain.Build(new X509Certificate2(certificate));
         };
-        return new HttpClient(new Recorder(handler, Sent));
+        return new HttpClient(new Recorder(handler, this));
     }
 
     public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
 
     public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
 
-    private sealed class Recorder(HttpMessageHandler inner, ConcurrentQueue<(string, string, string?)> sent) : DelegatingHandler(inner)
+    private sealed class Recorder(HttpMessageHandler inner, TrustingHttpClientFactory factory) : DelegatingHandler(inner)
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var hash = request.Headers.TryGetValues("X-Amz-Content-Sha256", out var values) ? values.FirstOrDefault() : null;
-            sent.Enqueue((request.Method.Method, request.RequestUri!.AbsolutePath, hash));
-            return base.SendAsync(request, cancellationToken);
+            factory.Sent.Enqueue((request.Method.Method, request.RequestUri!.AbsolutePath, hash));
+            if (factory.TamperPut is { } tamper && request.Method == HttpMethod.Put && request.Content is { } original)
+            {
+                var tampered = new StreamContent(new TamperingStream(await original.ReadAsStreamAsync(cancellationToken), tamper.Offset, tamper.Mask));
+                foreach (var (name, headerValues) in original.Headers)
+                {
+                    tampered.Headers.TryAddWithoutValidation(name, headerValues);
+                }
+
+                request.Content = tampered;
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    /// <summary>The body as the SDK wrote it, with one byte XORed.</summary>
+    private sealed class TamperingStream(Stream inner, long offset, byte mask) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int start, int count) => ReadAsync(buffer.AsMemory(start, count)).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken);
+            if (offset >= _position && offset < _position + read)
+            {
+                buffer.Span[(int)(offset - _position)] ^= mask;
+            }
+
+            _position += read;
+            return read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 }
