@@ -49,7 +49,11 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
 
         Step("two app agents (moto; static upstream)");
         var motoAgent = owned.Add(await AppAgent.StartAsync(repo, cluster, MotoApp, Path.Combine(temp, "agent-moto"), sandbox.AgentEnvironment, ct));
-        var staticEnvironment = new Dictionary<string, string>(sandbox.AgentEnvironment) { ["AWS_ENDPOINT_URL_DYNAMODB"] = staticUpstream.Endpoint };
+        var staticEnvironment = new Dictionary<string, string>(sandbox.AgentEnvironment)
+        {
+            ["AWS_ENDPOINT_URL_DYNAMODB"] = staticUpstream.Endpoint,
+            ["AWS_ENDPOINT_URL_S3"] = staticUpstream.Endpoint, // the 1 GiB upload's sink
+        };
         var staticAgent = owned.Add(await AppAgent.StartAsync(repo, cluster, StaticApp, Path.Combine(temp, "agent-static"), staticEnvironment, ct));
         await cluster.WaitForAppsAsync([MotoApp, StaticApp], ct);
 
@@ -125,7 +129,11 @@ internal sealed class BenchRun(BenchOptions options, Repo repo, string temp, IAn
         // 5. App certificate issuance (what tsh apps login costs the cluster).
         Step($"tsh apps login issuance: {IssuanceCallers} concurrent callers, {options.WarmUp.TotalSeconds:0} s warm-up, {options.Duration.TotalSeconds:0} s measured");
         var issuance = await IssuanceRun.MeasureAsync(motoUser, motoUser.App, IssuanceCallers, options.WarmUp, options.Duration, ct);
-        return new AwsReport(loadBefore, options.Duration.TotalSeconds, options.WarmUp.TotalSeconds, options.Slices, rows, hops, cli, AwsCliPath(), issuance);
+        // 6. A 1 GiB chunk-signed upload: memory must stay flat in every hop.
+        Step("1 GiB PutObject (AWS SDK for .NET defaults: chunk-signed, CRC32 trailer) through tsh proxy aws -e to the static upstream");
+        var upload = await UploadRun.MeasureAsync(staticEndpoint,
+            [("tsh proxy aws -e", () => staticEndpoint.ProcessId), ("auth + proxy", () => cluster.ProcessId), ("app agent", () => staticAgent.Id)], ct);
+        return new AwsReport(loadBefore, options.Duration.TotalSeconds, options.WarmUp.TotalSeconds, options.Slices, rows, hops, cli, AwsCliPath(), issuance, upload);
     }
 
     /// <summary>

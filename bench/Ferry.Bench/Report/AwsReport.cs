@@ -2,7 +2,7 @@ using Ferry.Bench.Cli;
 
 namespace Ferry.Bench.Report;
 
-/// <summary>The AWS suite: GetItem through Ferry against direct, one call's legs, CLI wall times.</summary>
+/// <summary>The AWS suite: GetItem through Ferry against direct, one call's legs, CLI wall times, issuance, a 1 GiB upload.</summary>
 internal sealed record AwsReport(
     string LoadAverageBefore,
     double DurationSeconds,
@@ -12,7 +12,8 @@ internal sealed record AwsReport(
     IReadOnlyList<HopRow> Hops,
     IReadOnlyList<CliTiming> Cli,
     string? AwsCli,
-    Load.IssuanceResult? Issuance = null)
+    Load.IssuanceResult? Issuance = null,
+    Load.UploadResult? Upload = null)
 {
     public CliTiming? CliTiming(string key) => Cli.FirstOrDefault(c => c.Key == key);
 

@@ -32,6 +32,8 @@ internal static class ReportJson
             root["awsCli"] = aws.AwsCli;
             root["issuance"] = aws.Issuance is { } issuance ? JsonSerializer.SerializeToNode(issuance, Options) : null;
             root["issuanceTarget"] = aws.Issuance is { } measured ? JsonSerializer.SerializeToNode(Targets.ForIssuance(measured.PerSecond), Options) : null;
+            root["upload"] = aws.Upload is { } upload ? JsonSerializer.SerializeToNode(upload, Options) : null;
+            root["uploadTarget"] = aws.Upload is { } uploaded ? JsonSerializer.SerializeToNode(Targets.ForUpload(uploaded.Memory.Max(m => m.GrowthMb)), Options) : null;
         }
 
         if (report.Storage is { } storage)

@@ -23,6 +23,7 @@ internal static partial class ReportPrinter
             PrintHops(console, aws);
             PrintCli(console, aws);
             PrintIssuance(console, aws);
+            PrintUpload(console, aws);
         }
 
         if (report.Storage is { } storage)
@@ -157,6 +158,20 @@ internal static partial class ReportPrinter
         console.WriteLine();
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"[bold]tsh apps login issuance[/] ({issuance.Callers} concurrent callers, auth + proxy in one process on the shared cores): {issuance.PerSecond:0}/s, {issuance.Failed} failed  {Verdict(Targets.ForIssuance(issuance.PerSecond))}"));
+    }
+
+    private static void PrintUpload(IAnsiConsole console, AwsReport report)
+    {
+        if (report.Upload is not { } upload)
+        {
+            return;
+        }
+
+        console.WriteLine();
+        var memory = string.Join(", ", upload.Memory.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Process} {m.BeforeMb:0} → {m.PeakMb:0} MB")));
+        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"1 GiB chunk-signed PutObject: {upload.Seconds:0.0} s ({upload.MbPerSecond:0} MB/s); resident memory before → peak: {memory}")) + "  "
+            + Verdict(Targets.ForUpload(upload.Memory.Max(m => m.GrowthMb))));
     }
 
     private static void PrintCli(IAnsiConsole console, AwsReport report)

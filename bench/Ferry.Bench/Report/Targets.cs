@@ -11,6 +11,7 @@ internal static class Targets
     public const double MaxCliAddedMs = 60;
     public const double MaxTshStartMs = 25;
     public const double MinIssuancePerSecond = 300;
+    public const double MaxUploadGrowthMb = 64;
 
     public static TargetCheck? For(GetItemRow row) => row.Diagnostic ? null : row.Concurrency switch
     {
@@ -24,6 +25,9 @@ internal static class Targets
     public static TargetCheck ForCli(double addedMs) => new($"tsh aws <= {MaxCliAddedMs:0} ms slower", addedMs <= MaxCliAddedMs);
 
     public static TargetCheck ForIssuance(double perSecond) => new($">= {MinIssuancePerSecond:0}/s", perSecond >= MinIssuancePerSecond);
+
+    /// <summary>A 1 GiB upload streams: no process's resident memory grows by more than a few chunks' worth plus GC slack.</summary>
+    public static TargetCheck ForUpload(double maxGrowthMb) => new($"every process grows <= {MaxUploadGrowthMb:0} MB", maxGrowthMb <= MaxUploadGrowthMb);
 
     /// <summary>tsh version and tsh status: a command that reads the profile must feel instant.</summary>
     public static TargetCheck ForTshStart(double medianMs) => new($"<= {MaxTshStartMs:0} ms", medianMs <= MaxTshStartMs);

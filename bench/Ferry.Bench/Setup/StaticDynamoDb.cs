@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace Ferry.Bench.Setup;
 
 /// <summary>
-/// The minimal upstream: plain HTTP/1.1 on 127.0.0.1, answering every request with one fixed GetItem response,
-/// checking nothing. It takes moto's Python out of the figures, so what remains is the client and Ferry.
+/// The minimal upstream: plain HTTP/1.1 on 127.0.0.1, draining any body and answering every request with one fixed
+/// GetItem response, checking nothing. It takes moto's Python out of the figures, so what remains is the client and Ferry.
 /// </summary>
 internal sealed class StaticDynamoDb : IAsyncDisposable
 {
@@ -36,6 +36,7 @@ internal sealed class StaticDynamoDb : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // it is also the sink of the 1 GiB upload
             kestrel.Listen(IPAddress.Loopback, 0);
         });
         var app = builder.Build();
