@@ -72,6 +72,8 @@ public static class AwsOperations
             {
                 "POST" when query.Contains("uploads") => "CreateMultipartUpload",
                 "POST" when query.Contains("uploadId") => "CompleteMultipartUpload",
+                "POST" when query.Contains("select") => "SelectObjectContent",
+                "POST" when query.Contains("restore") => "RestoreObject",
                 "PUT" when query.Contains("partNumber") && query.Contains("uploadId") => "UploadPart",
                 "PUT" when query.Contains("tagging") => "PutObjectTagging",
                 "PUT" when query.Count == 0 => "PutObject",
@@ -120,7 +122,13 @@ public static class AwsOperations
         foreach (var pair in rawQuery.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=');
-            names.Add(Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]));
+            var name = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
+            if (name != "x-id")
+            {
+                // The JS SDK v3 names its operation in x-id (PUT /k?x-id=PutObject); a client's word is not what the
+                // audit records, the method and path are.
+                names.Add(name);
+            }
         }
 
         return names;

@@ -29,7 +29,7 @@ public sealed class JsSdkS3Tests : IClassFixture<AwsClusterFixture>
         Assert.True(Directory.Exists(Path.Combine(ScriptDirectory, "node_modules", "@aws-sdk", "client-s3")),
             $"the JS SDK is not installed: npm ci --prefix {ScriptDirectory} (scripts/test.sh does it)");
         var user = endpointUrlMode ? "jess" : "jorge";
-        await _aws.Cluster.AddUserAsync(user, "access,aws-dynamodb-access", AwsCluster.Password);
+        await _aws.Cluster.AddUserAsync(user, "access,aws-dynamodb-access,auditor", AwsCluster.Password);
         (await _aws.Cluster.TctlLocalAsync(["users", "update", user, "--set-aws-role-arns=" + S3RoleArn])).EnsureSuccess("traits");
         (await _aws.Cluster.LoginAsync(user, AwsCluster.Password)).EnsureSuccess("tsh login");
         (await _aws.Cluster.TshAsync(user, ["apps", "login", "--aws-role", "ExampleTeleportS3Role", AwsCluster.AppName])).EnsureSuccess("tsh apps login");
@@ -56,5 +56,16 @@ public sealed class JsSdkS3Tests : IClassFixture<AwsClusterFixture>
         var payloads = uploads.ToDictionary(u => u.GetProperty("key").GetString()!, u => u.GetProperty("payload").GetString());
         Assert.Matches("^[0-9a-f]{64}$", payloads["buffer.bin"]);
         Assert.Equal("STREAMING-UNSIGNED-PAYLOAD-TRAILER", payloads["stream.bin"]);
+
+        // The SDK's ?x-id=PutObject hint is not taken on trust: the operation comes from the method and path.
+        List<JsonElement> events = [];
+        await Until.TrueAsync(async () =>
+        {
+            var audit = (await _aws.Cluster.TctlAsAsync(user, ["audit", "ls", "--since=10m", "--user=" + user, "--format=json", "--service=s3"])).EnsureSuccess("audit ls");
+            events = [.. JsonDocument.Parse(audit.Stdout).RootElement.EnumerateArray()];
+            return events.Count(e => e.TryGetProperty("aws_operation", out var op) && op.GetString() == "GetObject") >= 3;
+        }, "the audit events of the three GetObject calls");
+        Assert.Equal(["buffer.bin", "stream.bin", "text.txt"],
+            events.Where(e => e.TryGetProperty("aws_operation", out var op) && op.GetString() == "PutObject").Select(e => e.GetProperty("s3_key").GetString()).Order());
     }
 }

@@ -134,7 +134,8 @@ public sealed class TshAwsS3Tests : IClassFixture<AwsClusterFixture>
 
     /// <summary>
     /// boto3 through <c>tsh proxy aws</c>: create_bucket, upload_file, download_file (virtual-hosted, as boto3 addresses
-    /// them), and generate_presigned_url in SigV2 (its default) and SigV4, used by another HTTP client; expired ones refused locally.
+    /// them), generate_presigned_url in SigV2 (its default) and SigV4, used by another HTTP client (expired ones refused
+    /// locally), and select_object_content, whose answer is an event stream.
     /// </summary>
     [Fact]
     public async Task Boto3_UploadFileDownloadFileAndPresignedUrls_ThroughTshProxyAws()
@@ -168,11 +169,17 @@ public sealed class TshAwsS3Tests : IClassFixture<AwsClusterFixture>
                 url = client.generate_presigned_url("get_object", Params={"Bucket": "ferry-boto3", "Key": "up.txt"}, ExpiresIn=300)
                 with urllib.request.urlopen(url, context=ssl.create_default_context(cafile=os.environ["AWS_CA_BUNDLE"]), timeout=30) as got:
                     print(got.status, repr(got.read().decode()))
+            # An event-stream answer (S3 Select): its frames come back unchanged.
+            s3.put_object(Bucket="ferry-boto3", Key="rows.csv", Body=b"name,n\na,1\nb,2\n")
+            answer = s3.select_object_content(Bucket="ferry-boto3", Key="rows.csv", Expression="SELECT * FROM S3Object", ExpressionType="SQL",
+                InputSerialization={"CSV": {"FileHeaderInfo": "USE"}}, OutputSerialization={"JSON": {}})
+            events = list(answer["Payload"])
+            print(b"".join(e["Records"]["Payload"] for e in events if "Records" in e).decode().splitlines()[:2], "End" in events[-1])
             """;
         var result = await Run.CommandAsync("python3", ["-c", Script, Path.Combine(home, "up.txt"), Path.Combine(home, "down.txt")], environment);
 
         result.EnsureSuccess("boto3 through tsh proxy aws\n" + proxy.Output);
-        Assert.Equal(["14", "200 'through Ferry\\n'", "200 'through Ferry\\n'"], result.Stdout.Trim().Split('\n'));
+        Assert.Equal(["14", "200 'through Ferry\\n'", "200 'through Ferry\\n'", """['{"name":"a","n":"1"}', '{"name":"b","n":"2"}'] True"""], result.Stdout.Trim().Split('\n'));
         Assert.Equal("through Ferry\n", await File.ReadAllTextAsync(Path.Combine(home, "down.txt")));
 
         // Expired URLs of either kind stop at the local proxy: moto sees nothing of them.
