@@ -329,7 +329,18 @@ public sealed class SsoLoginTests(SsoFixture fixture) : IClassFixture<SsoFixture
 
     private async Task AssertOnApplicationsAsync(IPage page, string user)
     {
-        await page.WaitForURLAsync(Cluster.BaseUrl + "/web/apps");
+        // A deadline for a loaded CI machine (the web and integration suites share two cores); where the browser
+        // ended up instead is the failure's message.
+        try
+        {
+            await page.WaitForURLAsync(Cluster.BaseUrl + "/web/apps", new() { Timeout = 45_000 });
+        }
+        catch (TimeoutException e)
+        {
+            var text = await page.InnerTextAsync("body");
+            throw new Xunit.Sdk.XunitException($"the browser did not reach Applications; it is at {page.Url}: {text[..Math.Min(text.Length, 600)]}\n{e.Message}");
+        }
+
         Assert.Equal(user, (await page.GetByTestId("user-name").InnerTextAsync()).Trim());
         Assert.True(await page.Locator($"[data-testid=app-row][data-app={ConsoleCluster.AppName}]").IsVisibleAsync(), "no aws-dynamodb row on Applications");
     }
