@@ -152,7 +152,7 @@ internal sealed class AwsForwarder
         }
         catch (HttpRequestException e)
         {
-            throw FerryException.Unavailable($"cannot reach AWS at {endpoint.Authority}: {Causes(e)}", e);
+            throw FerryException.Unavailable($"cannot reach AWS at {endpoint.Authority}: {ExceptionMessages.WithCauses(e)}", e);
         }
     }
 
@@ -206,18 +206,6 @@ internal sealed class AwsForwarder
 
         var body = buffer.ToArray();
         return (knownHash ? SigV4Payload.FromHash(declaredHash) : SigV4Payload.FromBody(body), body);
-    }
-
-    /// <summary>"Error while copying content to a stream" alone says nothing: the causes under it do.</summary>
-    private static string Causes(Exception error)
-    {
-        var text = new System.Text.StringBuilder(error.Message);
-        for (var inner = error.InnerException; inner is not null; inner = inner.InnerException)
-        {
-            text.Append(": ").Append(inner.Message);
-        }
-
-        return text.ToString();
     }
 
     private static bool IsChunkSigned(string contentSha256) =>

@@ -19,7 +19,7 @@ namespace Ferry.Aws.SigV2;
 /// Only the local proxy reads it: it verifies the URL with the throwaway key and sends the request on signed with
 /// SigV4, so nothing past it sees SigV2. Hand-written: no .NET library verifies SigV2 (the AWS SDK dropped it).
 /// </summary>
-public static class SigV2PresignedUrl
+public static partial class SigV2PresignedUrl
 {
     public const string AccessKeyIdParameter = "AWSAccessKeyId";
     public const string SignatureParameter = "Signature";
@@ -124,7 +124,7 @@ public static class SigV2PresignedUrl
         foreach (var label in host.ToLowerInvariant().Split(':')[0].Split('.'))
         {
             var candidate = label.StartsWith("s3-", StringComparison.Ordinal) ? label[3..] : label;
-            if (System.Text.RegularExpressions.Regex.IsMatch(candidate, @"^[a-z]{2}(-[a-z]+)+-\d+$"))
+            if (RegionName().IsMatch(candidate))
             {
                 return candidate;
             }
@@ -175,6 +175,8 @@ public static class SigV2PresignedUrl
 
     private static bool IsSigningParameter(string name) => name is AccessKeyIdParameter or SignatureParameter or ExpiresParameter;
 
-    private static string Decode(string component) =>
-        component.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(component) : component;
+    private static string Decode(string component) => SigV4.SigV4QueryParameters.Decode(component);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-\d+$")]
+    private static partial System.Text.RegularExpressions.Regex RegionName();
 }

@@ -134,6 +134,6 @@ public static class SigV4QueryParameters
     private static bool Is(string decodedName, string name) => string.Equals(decodedName, name, StringComparison.OrdinalIgnoreCase);
 
     // Invalid escapes stay as they are, as in the canonical query (SigV4Encoding).
-    private static string Decode(string component) =>
+    internal static string Decode(string component) =>
         component.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(component) : component;
 }

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Text;
 using Ferry.Aws.SigV4;
 using Ferry.Aws.SigV4.Streaming;
 using Microsoft.AspNetCore.Http;
@@ -244,22 +243,11 @@ internal sealed class UpstreamForwarder
             return;
         }
 
-        var detail = $"cannot reach the Ferry proxy at {_upstreamDisplay}: {Flatten(error)}";
+        var detail = $"cannot reach the Ferry proxy at {_upstreamDisplay}: {Ferry.Core.Errors.ExceptionMessages.WithCauses(error)}";
         response.StatusCode = StatusCodes.Status502BadGateway;
         response.ContentType = "text/plain; charset=utf-8";
         response.Headers[HeaderRules.ApiError] = HeaderSafe(detail);
         await response.WriteAsync($"Bad Gateway: the Ferry proxy at {_upstreamDisplay} cannot be reached.\n", context.RequestAborted);
-    }
-
-    private static string Flatten(Exception error)
-    {
-        var text = new StringBuilder(error.Message);
-        for (var inner = error.InnerException; inner is not null; inner = inner.InnerException)
-        {
-            text.Append(": ").Append(inner.Message);
-        }
-
-        return text.ToString();
     }
 
     /// <summary>Header values are Latin-1 without control characters.</summary>

@@ -16,7 +16,7 @@ namespace Ferry.Integration.Tests.Aws;
 /// </summary>
 public sealed class DotNetSdkS3Tests : IClassFixture<AwsClusterFixture>
 {
-    private const string S3RoleArn = "arn:aws:iam::123456789000:role/ExampleTeleportS3Role";
+    private const string S3Role = "ExampleTeleportS3Role";
     private readonly AwsCluster _aws;
 
     public DotNetSdkS3Tests(AwsClusterFixture fixture)
@@ -30,10 +30,7 @@ public sealed class DotNetSdkS3Tests : IClassFixture<AwsClusterFixture>
     public async Task PutObjectChunkSigned_WithAndWithoutChecksums_AndGetObject_RoundTrip(bool endpointUrlMode)
     {
         var user = endpointUrlMode ? "nadia" : "nico";
-        await _aws.Cluster.AddUserAsync(user, "access,aws-dynamodb-access,auditor", AwsCluster.Password);
-        (await _aws.Cluster.TctlLocalAsync(["users", "update", user, "--set-aws-role-arns=" + S3RoleArn])).EnsureSuccess("traits");
-        (await _aws.Cluster.LoginAsync(user, AwsCluster.Password)).EnsureSuccess("tsh login");
-        (await _aws.Cluster.TshAsync(user, ["apps", "login", "--aws-role", "ExampleTeleportS3Role", AwsCluster.AppName])).EnsureSuccess("tsh apps login");
+        await _aws.AddUserWithAwsRoleAsync(user, "access,aws-dynamodb-access,auditor", S3Role);
         var port = FreePort.Next();
         string[] args = endpointUrlMode ? ["--endpoint-url", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
         await using var proxy = await TshProxyProcess.StartAsync(_aws.Cluster.Environment(user), _aws.Cluster.HomeOf(user), args);
@@ -98,10 +95,7 @@ public sealed class DotNetSdkS3Tests : IClassFixture<AwsClusterFixture>
     public async Task TamperedChunkSignedUploads_AreRefusedAtTheLocalProxy_AndNoObjectIsStored()
     {
         const string user = "nell";
-        await _aws.Cluster.AddUserAsync(user, "access,aws-dynamodb-access", AwsCluster.Password);
-        (await _aws.Cluster.TctlLocalAsync(["users", "update", user, "--set-aws-role-arns=" + S3RoleArn])).EnsureSuccess("traits");
-        (await _aws.Cluster.LoginAsync(user, AwsCluster.Password)).EnsureSuccess("tsh login");
-        (await _aws.Cluster.TshAsync(user, ["apps", "login", "--aws-role", "ExampleTeleportS3Role", AwsCluster.AppName])).EnsureSuccess("tsh apps login");
+        await _aws.AddUserWithAwsRoleAsync(user, "access,aws-dynamodb-access", S3Role);
         var port = FreePort.Next();
         await using var proxy = await TshProxyProcess.StartAsync(_aws.Cluster.Environment(user), _aws.Cluster.HomeOf(user), "--endpoint-url", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var localCa = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(proxy.Settings["AWS_CA_BUNDLE"]));

@@ -10,7 +10,7 @@ namespace Ferry.Integration.Tests.Aws;
 /// </summary>
 public sealed class JsSdkS3Tests : IClassFixture<AwsClusterFixture>
 {
-    private const string S3RoleArn = "arn:aws:iam::123456789000:role/ExampleTeleportS3Role";
+    private const string S3Role = "ExampleTeleportS3Role";
     private static readonly string ScriptDirectory = Path.Combine(Binaries.RepositoryRoot, "tests", "Ferry.Integration.Tests", "Aws", "JsSdk");
     private readonly AwsCluster _aws;
     private readonly Xunit.Abstractions.ITestOutputHelper _output;
@@ -29,10 +29,7 @@ public sealed class JsSdkS3Tests : IClassFixture<AwsClusterFixture>
         Assert.True(Directory.Exists(Path.Combine(ScriptDirectory, "node_modules", "@aws-sdk", "client-s3")),
             $"the JS SDK is not installed: npm ci --prefix {ScriptDirectory} (scripts/test.sh does it)");
         var user = endpointUrlMode ? "jess" : "jorge";
-        await _aws.Cluster.AddUserAsync(user, "access,aws-dynamodb-access,auditor", AwsCluster.Password);
-        (await _aws.Cluster.TctlLocalAsync(["users", "update", user, "--set-aws-role-arns=" + S3RoleArn])).EnsureSuccess("traits");
-        (await _aws.Cluster.LoginAsync(user, AwsCluster.Password)).EnsureSuccess("tsh login");
-        (await _aws.Cluster.TshAsync(user, ["apps", "login", "--aws-role", "ExampleTeleportS3Role", AwsCluster.AppName])).EnsureSuccess("tsh apps login");
+        await _aws.AddUserWithAwsRoleAsync(user, "access,aws-dynamodb-access,auditor", S3Role);
         var port = FreePort.Next();
         string[] args = endpointUrlMode ? ["--endpoint-url", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
         await using var proxy = await TshProxyProcess.StartAsync(_aws.Cluster.Environment(user), _aws.Cluster.HomeOf(user), args);

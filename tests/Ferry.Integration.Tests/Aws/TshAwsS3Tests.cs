@@ -11,7 +11,7 @@ namespace Ferry.Integration.Tests.Aws;
 /// </summary>
 public sealed class TshAwsS3Tests : IClassFixture<AwsClusterFixture>
 {
-    private const string S3RoleArn = "arn:aws:iam::123456789000:role/ExampleTeleportS3Role";
+    private const string S3Role = "ExampleTeleportS3Role";
     private readonly AwsCluster _aws;
 
     public TshAwsS3Tests(AwsClusterFixture fixture)
@@ -22,10 +22,7 @@ public sealed class TshAwsS3Tests : IClassFixture<AwsClusterFixture>
     [Fact]
     public async Task Mb_Cp_Ls_Rm_WithAMultipartUpload_ReachTheBucket_InBothModes()
     {
-        await _aws.Cluster.AddUserAsync("sven", "access,aws-dynamodb-access,auditor", AwsCluster.Password);
-        (await _aws.Cluster.TctlLocalAsync(["users", "update", "sven", "--set-aws-role-arns=" + S3RoleArn])).EnsureSuccess("traits");
-        (await _aws.Cluster.LoginAsync("sven", AwsCluster.Password)).EnsureSuccess("tsh login");
-        (await _aws.Cluster.TshAsync("sven", ["apps", "login", "--aws-role", "ExampleTeleportS3Role", AwsCluster.AppName])).EnsureSuccess("tsh apps login");
+        await _aws.AddUserWithAwsRoleAsync("sven", "access,aws-dynamodb-access,auditor", S3Role);
 
         var made = (await _aws.TshAwsAsync("sven", "s3", "mb", "s3://ferry-s3-test")).EnsureSuccess("tsh aws s3 mb");
         Assert.Contains("make_bucket: ferry-s3-test", made.Stdout);
@@ -77,10 +74,7 @@ public sealed class TshAwsS3Tests : IClassFixture<AwsClusterFixture>
     public async Task SyncAndMultipartCp_UpAndDown_WithBothClisInBothModes()
     {
         const string user = "sybil";
-        await _aws.Cluster.AddUserAsync(user, "access,aws-dynamodb-access", AwsCluster.Password);
-        (await _aws.Cluster.TctlLocalAsync(["users", "update", user, "--set-aws-role-arns=" + S3RoleArn])).EnsureSuccess("traits");
-        (await _aws.Cluster.LoginAsync(user, AwsCluster.Password)).EnsureSuccess("tsh login");
-        (await _aws.Cluster.TshAsync(user, ["apps", "login", "--aws-role", "ExampleTeleportS3Role", AwsCluster.AppName])).EnsureSuccess("tsh apps login");
+        await _aws.AddUserWithAwsRoleAsync(user, "access,aws-dynamodb-access", S3Role);
         await AwsCliWay.AssertBothClisAsync(_aws, user);
         var source = Path.Combine(_aws.Cluster.HomeOf(user), "sync-up");
         Directory.CreateDirectory(Path.Combine(source, "sub"));
@@ -140,10 +134,7 @@ public sealed class TshAwsS3Tests : IClassFixture<AwsClusterFixture>
     [Fact]
     public async Task Boto3_UploadFileDownloadFileAndPresignedUrls_ThroughTshProxyAws()
     {
-        await _aws.Cluster.AddUserAsync("sasha", "access,aws-dynamodb-access", AwsCluster.Password);
-        (await _aws.Cluster.TctlLocalAsync(["users", "update", "sasha", "--set-aws-role-arns=" + S3RoleArn])).EnsureSuccess("traits");
-        (await _aws.Cluster.LoginAsync("sasha", AwsCluster.Password)).EnsureSuccess("tsh login");
-        (await _aws.Cluster.TshAsync("sasha", ["apps", "login", "--aws-role", "ExampleTeleportS3Role", AwsCluster.AppName])).EnsureSuccess("tsh apps login");
+        await _aws.AddUserWithAwsRoleAsync("sasha", "access,aws-dynamodb-access", S3Role);
         await using var proxy = await TshProxyProcess.StartAsync(_aws.Cluster.Environment("sasha"), _aws.Cluster.HomeOf("sasha"));
         var environment = _aws.Cluster.Environment("client");
         foreach (var (name, value) in proxy.Settings)
@@ -211,10 +202,7 @@ public sealed class TshAwsS3Tests : IClassFixture<AwsClusterFixture>
     [Fact]
     public async Task AuditLs_ServiceAndOperation_LimitCountsOnlyMatches_AndDetailsNameBucketAndKey()
     {
-        await _aws.Cluster.AddUserAsync("olga", "access,aws-dynamodb-access,auditor", AwsCluster.Password);
-        (await _aws.Cluster.TctlLocalAsync(["users", "update", "olga", "--set-aws-role-arns=" + S3RoleArn])).EnsureSuccess("traits");
-        (await _aws.Cluster.LoginAsync("olga", AwsCluster.Password)).EnsureSuccess("tsh login");
-        (await _aws.Cluster.TshAsync("olga", ["apps", "login", "--aws-role", "ExampleTeleportS3Role", AwsCluster.AppName])).EnsureSuccess("tsh apps login");
+        await _aws.AddUserWithAwsRoleAsync("olga", "access,aws-dynamodb-access,auditor", S3Role);
         (await _aws.TshAwsAsync("olga", "s3", "mb", "s3://ferry-audit-filter")).EnsureSuccess("tsh aws s3 mb");
         var file = Path.Combine(_aws.Cluster.HomeOf("olga"), "small.txt");
         await File.WriteAllTextAsync(file, "small\n");

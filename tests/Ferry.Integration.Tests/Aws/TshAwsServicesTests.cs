@@ -250,10 +250,7 @@ public sealed class TshAwsServicesTests : IClassFixture<AwsClusterFixture>
 
     private async Task LogInWithTheServicesRoleAsync(string user)
     {
-        await _aws.Cluster.AddUserAsync(user, "access,aws-dynamodb-access,auditor", AwsCluster.Password);
-        (await _aws.Cluster.TctlLocalAsync(["users", "update", user, "--set-aws-role-arns=" + ServicesRoleArn])).EnsureSuccess("traits");
-        (await _aws.Cluster.LoginAsync(user, AwsCluster.Password)).EnsureSuccess("tsh login");
-        (await _aws.Cluster.TshAsync(user, ["apps", "login", "--aws-role", ServicesRole, AwsCluster.AppName])).EnsureSuccess("tsh apps login");
+        await _aws.AddUserWithAwsRoleAsync(user, "access,aws-dynamodb-access,auditor", ServicesRole);
 
         await AwsCliWay.AssertBothClisAsync(_aws, user);
     }

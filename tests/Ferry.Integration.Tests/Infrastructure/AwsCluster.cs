@@ -126,6 +126,18 @@ internal sealed partial class AwsCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A user whose aws_role_arns trait names one of the sandbox's other roles (ExampleTeleportS3Role,
+    /// ExampleTeleportServicesRole), logged in, and logged into the app as that role.
+    /// </summary>
+    public async Task AddUserWithAwsRoleAsync(string user, string roles, string awsRole)
+    {
+        await Cluster.AddUserAsync(user, roles, Password);
+        (await Cluster.TctlLocalAsync(["users", "update", user, "--set-aws-role-arns=arn:aws:iam::123456789000:role/" + awsRole])).EnsureSuccess("traits");
+        (await Cluster.LoginAsync(user, Password)).EnsureSuccess("tsh login");
+        (await Cluster.TshAsync(user, ["apps", "login", "--aws-role", awsRole, AppName])).EnsureSuccess("tsh apps login");
+    }
+
     public Task<ProcessResult> TshAwsAsync(string user, params string[] args) => Cluster.TshAsync(user, ["aws", .. args]);
 
     public async ValueTask DisposeAsync()
