@@ -33,6 +33,24 @@ internal sealed class TeleportProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>
+    /// Waits for the process to exit and for its output to be read to the end: <see cref="HasExited"/> turns true
+    /// before the last lines have reached <see cref="Output"/>, so a caller that reads the output must wait here.
+    /// </summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     public static TeleportProcess Start(string configPath, IReadOnlyDictionary<string, string?>? environment = null, params string[] extraArgs) =>
         StartRaw(["start", "-c", configPath, .. extraArgs], environment);
 
@@ -73,6 +91,7 @@ internal sealed class TeleportProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                await WaitForExitAsync(TimeSpan.FromSeconds(5));
                 throw new Xunit.Sdk.XunitException($"teleport exited with code {_process.ExitCode} before {what}:\n{Output}");
             }
 

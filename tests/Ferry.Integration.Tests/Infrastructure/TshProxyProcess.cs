@@ -57,7 +57,9 @@ internal sealed partial class TshProxyProcess : IAsyncDisposable
 
         var proxy = new TshProxyProcess(Process.Start(info)!);
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!proxy.Output.Contains("AWS_CA_BUNDLE", StringComparison.Ordinal))
+        // The settings block ends with an empty line after the last variable (AWS_CA_BUNDLE, then HTTPS_PROXY in
+        // HTTPS-proxy mode).
+        while (!SettingsPrinted(proxy.Output))
         {
             if (proxy._process.HasExited || DateTime.UtcNow > deadline)
             {
@@ -67,7 +69,6 @@ internal sealed partial class TshProxyProcess : IAsyncDisposable
             await Task.Delay(50);
         }
 
-        await Task.Delay(100); // the last lines
         foreach (Match match in ExportLine().Matches(proxy.Output))
         {
             proxy.Settings[match.Groups["name"].Value] = match.Groups["value"].Value.Trim();
@@ -77,6 +78,12 @@ internal sealed partial class TshProxyProcess : IAsyncDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    private static bool SettingsPrinted(string output)
+    {
+        var bundle = output.IndexOf("AWS_CA_BUNDLE", StringComparison.Ordinal);
+        return bundle >= 0 && output.IndexOf("\n\n", bundle, StringComparison.Ordinal) > 0;
+    }
 
     public async Task<int> StopAsync()
     {

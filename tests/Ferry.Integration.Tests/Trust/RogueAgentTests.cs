@@ -146,13 +146,7 @@ public sealed class RogueAgentTests : IClassFixture<AwsClusterFixture>
             ["app", "start", "--token=" + token, "--auth-server=" + _aws.Cluster.ProxyAddress, "--insecure", "--nodename=rogue",
              "--data-dir=" + Path.Combine(_aws.Cluster.Directory, "rogue-" + Guid.NewGuid().ToString("N")[..8]), .. app],
             _aws.AgentEnvironment());
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!rogue.HasExited && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(rogue.HasExited, "the rogue agent kept running although auth refused its app:\n" + rogue.Output);
+        Assert.True(await rogue.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the rogue agent kept running although auth refused its app:\n" + rogue.Output);
         Assert.NotEqual(0, rogue.ExitCode);
         return rogue.Output;
     }
